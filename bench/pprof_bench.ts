@@ -1,0 +1,42 @@
+/**
+ * Decode and top, on the fixtures, the large bigcpu profile, and a generated
+ * profile twice its size: `deno task bench`.
+ */
+import { decompress } from "../lib/profile/decompress.ts";
+import { decodeProfile } from "../lib/profile/decode.ts";
+import { encodeProfile } from "../lib/profile/encode.ts";
+import type { Profile } from "../lib/profile/model.ts";
+import { defaultConfig } from "../lib/report/config.ts";
+import { newReport } from "../lib/report/report.ts";
+import { renderTop, topReport } from "../lib/report/top.ts";
+import { generateProfile } from "./gen_profile.ts";
+
+const fixtures = new URL("../fixtures/", import.meta.url).pathname;
+const read = (path: string) => Deno.readFileSync(fixtures + path);
+
+const inputs: [string, Uint8Array][] = [
+  ["cpu (2.3k samples)", read("profiles/cpu.pb.gz")],
+  ["heap", read("profiles/heap.pb.gz")],
+  ["node_cpu", read("profiles/node_cpu.pb.gz")],
+  ["bigcpu (149k samples, 6.6M frames)", read("big/bigcpu.pb.gz")],
+  [
+    "generated (300k samples, 13.5M frames)",
+    encodeProfile(generateProfile({ samples: 300_000, functions: 20_000, locations: 100_000, depth: 45, seed: 1 })),
+  ],
+];
+
+const top = (p: Profile) => renderTop(topReport(newReport(p, "top", defaultConfig())));
+
+for (const [name, bytes] of inputs) {
+  const big = bytes.length > 1_000_000;
+  const opts = big ? { n: 5, warmup: 1 } : {};
+  const profile = decodeProfile(decompress(bytes));
+  Deno.bench({ name: `decode ${name}`, group: "decode", ...opts, fn: () => void decodeProfile(decompress(bytes)) });
+  Deno.bench({ name: `top ${name}`, group: "top", ...opts, fn: () => void top(profile) });
+  Deno.bench({
+    name: `decode+top ${name}`,
+    group: "decode+top",
+    ...opts,
+    fn: () => void top(decodeProfile(decompress(bytes))),
+  });
+}

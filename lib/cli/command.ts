@@ -1,0 +1,64 @@
+/**
+ * The shape of a CLI subcommand, and the runner that gives every command
+ * `--help`, flag parsing and uniform error handling.
+ *
+ * @module
+ */
+import { UserError } from "../errors.ts";
+import { flagHelp, type FlagSpecs, type FlagValues, parseFlags } from "./flags.ts";
+import { type CliIO, EXIT } from "./io.ts";
+
+/** A CLI subcommand. */
+export interface CliCommand {
+  /** Words that select the command, e.g. "top" or "pprof top". */
+  name: string;
+  summary: string;
+  /** Usage line after "pprof-mcp ", e.g. "top FILE... [flags]". */
+  usage: string;
+  /** Extra help text shown after the usage line. */
+  description?: string;
+  flags: FlagSpecs;
+  run(values: FlagValues, positionals: string[], io: CliIO): Promise<number>;
+}
+
+/** The flag every command has. */
+export const helpFlag: FlagSpecs = { help: { type: "boolean", short: "h", help: "Show this help" } };
+
+/** `--help` text of a command. */
+export function commandHelp(c: CliCommand): string {
+  const desc = c.description ? `\n${c.description.trim()}\n` : "";
+  return `${c.summary}\n\nUsage: pprof-mcp ${c.usage}\n${desc}\nFlags:\n${flagHelp({ ...c.flags, ...helpFlag })}\n`;
+}
+
+/** Parses flags, handles --help, runs the command and turns user errors into exit code 2. */
+export async function runCommand(c: CliCommand, args: string[], io: CliIO): Promise<number> {
+  const wantsJson = args.includes("--json") || args.includes("-json");
+  try {
+    const { values, positionals } = parseFlags(c.name, args, { ...c.flags, ...helpFlag });
+    if (values.help) {
+      await io.out(commandHelp(c));
+      return EXIT.OK;
+    }
+    return await c.run(values, positionals, io);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    if (wantsJson) {
+      const details = Object.keys(e.details).length ? { details: e.details } : {};
+      await io.out(JSON.stringify({ error: { message: e.message, code: e.code, ...details } }, null, 2) + "\n");
+    }
+    await io.err(`pprof-mcp: ${e.message}\n`);
+    return EXIT.ERROR;
+  }
+}
+
+/** Fails with a usage error unless exactly `n` positional arguments were given. */
+export function requirePositionals(c: CliCommand, positionals: string[], min: number, what: string): void {
+  if (positionals.length < min) {
+    throw new UserError(`${c.name}: missing ${what} (usage: pprof-mcp ${c.usage})`);
+  }
+}
+
+/** Pretty JSON as the CLI prints it: 2-space indent and a trailing newline. */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2) + "\n";
+}

@@ -1,0 +1,54 @@
+/**
+ * Where CLI commands write, and the exit codes CI can rely on. Commands write
+ * through a {@link CliIO} so tests run them in-process and capture output.
+ *
+ * @module
+ */
+
+/** Output sinks of a CLI run. */
+export interface CliIO {
+  /** Writes to standard output. */
+  out(text: string): Promise<void>;
+  /** Writes to standard error (progress, warnings, errors). */
+  err(text: string): Promise<void>;
+}
+
+/** Exit codes. */
+export const EXIT = {
+  /** The command did what was asked (and every check passed). */
+  OK: 0,
+  /** A regression check failed. */
+  CHECK_FAILED: 1,
+  /** Bad usage or input: unknown flag, unreadable or invalid profile, bad regexp… */
+  ERROR: 2,
+} as const;
+
+const encoder = new TextEncoder();
+
+async function writeAll(w: { write(p: Uint8Array): Promise<number> }, text: string): Promise<void> {
+  let buf = encoder.encode(text);
+  while (buf.length > 0) buf = buf.subarray(await w.write(buf));
+}
+
+/** The process's real stdout/stderr. */
+export const processIO: CliIO = {
+  out: (text) => writeAll(Deno.stdout, text),
+  err: (text) => writeAll(Deno.stderr, text),
+};
+
+/** An in-memory sink, for tests. */
+export function memoryIO(): CliIO & { stdout: string; stderr: string } {
+  const io = {
+    stdout: "",
+    stderr: "",
+    out(text: string) {
+      io.stdout += text;
+      return Promise.resolve();
+    },
+    err(text: string) {
+      io.stderr += text;
+      return Promise.resolve();
+    },
+  };
+  return io;
+}

@@ -1,0 +1,68 @@
+/**
+ * Reads a profile file from disk: bytes → decompressed → decoded, with errors
+ * that name the file and say what is wrong.
+ *
+ * @module
+ */
+import { ProfileError } from "../errors.ts";
+import { decodeProfile } from "./decode.ts";
+import { decompress } from "./decompress.ts";
+import type { Profile } from "./model.ts";
+
+/** Decodes profile bytes of any supported container (gzip, zstd, raw). */
+export function parseProfile(bytes: Uint8Array): Profile {
+  if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
+  const raw = decompress(bytes);
+  if (looksLikeText(raw)) {
+    throw new ProfileError(
+      "not a pprof profile: this is text, not profile.proto (legacy text profiles are not supported; " +
+        "write the profile with a current runtime/pprof or convert it with `go tool pprof -proto`)",
+    );
+  }
+  return decodeProfile(raw);
+}
+
+/**
+ * Reads and decodes the profile at `path`.
+ *
+ * @throws {ProfileError} naming `path` when it cannot be read or decoded.
+ */
+export async function loadProfile(path: string): Promise<Profile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (e) {
+    throw fileError(path, e);
+  }
+  try {
+    return parseProfile(bytes);
+  } catch (e) {
+    if (e instanceof ProfileError) throw new ProfileError(`${path}: ${e.message}`, e.code);
+    throw e;
+  }
+}
+
+/** Turns a file-system error into a message that names the file. */
+export function fileError(path: string, e: unknown): ProfileError {
+  if (e instanceof Deno.errors.NotFound) return new ProfileError(`${path}: no such file`, "NOT_FOUND");
+  if (e instanceof Deno.errors.IsADirectory) return new ProfileError(`${path}: is a directory, not a profile file`);
+  if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) {
+    return new ProfileError(`${path}: permission denied`);
+  }
+  const reason = e instanceof Error ? e.message : String(e);
+  return new ProfileError(`${path}: cannot read: ${reason}`, "INTERNAL");
+}
+
+// Legacy text profiles start with printable text such as "heap profile:" or
+// "--- contention:"; profile.proto starts with a field tag byte that is never
+// a letter-and-space sequence like these.
+function looksLikeText(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 64);
+  if (n < 8) return false;
+  for (let i = 0; i < n; i++) {
+    const c = b[i];
+    if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}

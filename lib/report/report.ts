@@ -1,0 +1,285 @@
+/**
+ * A report in the making: the profile view after pprof's pipeline (command
+ * overrides → total → focus filters), the value format, and the trimmed graph
+ * with the header lines every text report starts with.
+ *
+ * @module
+ */
+import { UserError } from "../errors.ts";
+import { formatReportTime } from "../format/gotime.ts";
+import { autoLabel, percentage, scale, scaledLabel } from "../format/units.ts";
+import { buildGraph, cumValue, flatValue, type Graph } from "../graph/graph.ts";
+import { type FrameNodes, frameNodes } from "../graph/nodes.ts";
+import { nodesAboveCum, sortNodes, topNodes, trimEdges } from "../graph/order.ts";
+import type { Profile } from "../profile/model.ts";
+import { goBase } from "../util/gopath.ts";
+import { applyCommandOverrides, type Command, type ReportConfig, sampleIndexByName } from "./config.ts";
+import { applyFocus, dropFrames } from "./filter.ts";
+import { labelUnits } from "./tagfilter.ts";
+import { fullView, type ProfileView } from "./view.ts";
+
+/** A prepared report. */
+export interface Report {
+  cmd: Command;
+  cfg: ReportConfig;
+  profile: Profile;
+  /** Samples and frames left after filtering. */
+  view: ProfileView;
+  sampleIndex: number;
+  meanIndex?: number;
+  /** "cpu", or "mean_delay" for -mean. */
+  sampleType: string;
+  sampleUnit: string;
+  /** Unit values are printed in; "minimum" until a graph picks one. */
+  outputUnit: string;
+  /** Sum of |values| before focus filtering (of the base only, for -diff_base). */
+  total: number;
+  ratio: number;
+  activeFilters: string[];
+  /** Units of numeric labels by key. */
+  numLabelUnits: Map<string, string>;
+  /** pprof's stderr notes (filters that matched nothing, range interpretations). */
+  warnings: string[];
+}
+
+/**
+ * Runs pprof's report pipeline on a profile: drop_frames pruning, command
+ * overrides, sample type selection, the total (before focusing unless
+ * `relativePercentages`), then the focus-stage filters.
+ */
+export function newReport(profile: Profile, cmd: Command, config: ReportConfig): Report {
+  const cfg = applyCommandOverrides(cmd, config);
+  let view = dropFrames(fullView(profile));
+  const units = labelUnits(profile);
+  const warnings = [...units.conflicts];
+  if (cfg.relativePercentages) {
+    const r = applyFocus(view, cfg);
+    view = r.view;
+    warnings.push(...r.warnings);
+  }
+  const sampleIndex = sampleIndexByName(profile, cfg.sampleIndex);
+  const meanIndex = cfg.mean ? 0 : undefined;
+  if (cfg.divideBy === 0) throw new UserError("divide_by must not be zero", "INVALID_ARGUMENT", { field: "divide_by" });
+  const st = profile.sampleTypes[sampleIndex];
+  const total = computeTotal(view, sampleIndex, meanIndex);
+  if (!cfg.relativePercentages) {
+    const r = applyFocus(view, cfg);
+    view = r.view;
+    warnings.push(...r.warnings);
+  }
+  const filters: [string, string][] = [
+    ["focus", cfg.focus],
+    ["ignore", cfg.ignore],
+    ["hide", cfg.hide],
+    ["show", cfg.show],
+    ["show_from", cfg.showFrom],
+    ["tagfocus", cfg.tagFocus],
+    ["tagignore", cfg.tagIgnore],
+    ["tagshow", cfg.tagShow],
+    ["taghide", cfg.tagHide],
+  ];
+  return {
+    cmd,
+    cfg,
+    profile,
+    view,
+    sampleIndex,
+    meanIndex,
+    sampleType: cfg.mean ? "mean_" + st.type : st.type,
+    sampleUnit: st.unit,
+    outputUnit: cfg.unit,
+    total,
+    ratio: 1 / cfg.divideBy,
+    activeFilters: filters.filter(([, v]) => v !== "").map(([k, v]) => `${k}=${v}`),
+    numLabelUnits: units.units,
+    warnings,
+  };
+}
+
+/** Marks samples that came from a `-diff_base` profile. */
+export const DIFF_BASE_LABEL = "pprof::base";
+
+/** Sum of |value| (divided for -mean); only base samples count when a diff base is present. */
+function computeTotal(v: ProfileView, si: number, mi: number | undefined): number {
+  const p = v.profile;
+  const stride = p.sampleTypes.length;
+  const baseKey = p.strings.indexOf(DIFF_BASE_LABEL);
+  const trueStr = baseKey > 0 ? p.strings.indexOf("true") : -1;
+  let total = 0, div = 0, diffTotal = 0, diffDiv = 0;
+  for (const s of v.samples) {
+    const w = Math.abs(p.values[s * stride + si]);
+    const d = mi === undefined ? 0 : p.values[s * stride + mi];
+    total += w;
+    div += d;
+    if (trueStr > 0) {
+      for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
+        if (p.labelKey[j] === baseKey && p.labelStr[j] === trueStr) {
+          diffTotal += w;
+          diffDiv += d;
+          break;
+        }
+      }
+    }
+  }
+  if (diffTotal > 0) {
+    total = diffTotal;
+    div = diffDiv;
+  }
+  return div !== 0 ? Math.trunc(total / div) : total;
+}
+
+/** A value in the report's output unit, scaled by `-divide_by`. */
+export function formatValue(r: Report, v: number): string {
+  if (r.ratio > 0 && r.ratio !== 1) v = Math.trunc(v * r.ratio);
+  return scaledLabel(v, r.sampleUnit, r.outputUnit);
+}
+
+/** The nodes of the report's view at its granularity. */
+export function reportFrames(r: Report, objNames = false): FrameNodes {
+  return frameNodes(r.view, {
+    granularity: r.cfg.granularity,
+    noInlines: r.cfg.noInlines,
+    objNames,
+    trimPath: r.cfg.trimPath,
+    sourcePath: r.cfg.sourcePath,
+  });
+}
+
+/** A graph of the report's view, restricted to `kept` nodes when given. */
+export function reportGraph(r: Report, frames: FrameNodes, kept?: Uint8Array): Graph {
+  return buildGraph(r.view, frames, { sampleIndex: r.sampleIndex, meanIndex: r.meanIndex }, kept, r.cfg.dropNegative);
+}
+
+/** The graph after pprof's trimming, with what was trimmed. */
+export interface TrimmedGraph {
+  graph: Graph;
+  origCount: number;
+  droppedNodes: number;
+  droppedEdges: number;
+}
+
+/**
+ * Builds the graph and trims it as pprof does: drop nodes under the cum cutoff,
+ * keep the top `nodeCount`, drop light edges. The graph ends sorted.
+ */
+export function trimmedGraph(r: Report, frames = reportFrames(r)): TrimmedGraph {
+  const o = r.cfg;
+  const order = o.sort === "cum" ? "cum" : "flat";
+  let g = reportGraph(r, frames);
+  let totalValue = 0;
+  for (const n of g.nodes) totalValue += g.flat[n];
+  const nodeCutoff = Math.abs(Math.trunc(totalValue * o.nodeFraction));
+  const edgeCutoff = Math.abs(Math.trunc(totalValue * o.edgeFraction));
+  let droppedNodes = 0;
+  if (nodeCutoff > 0) {
+    const { kept, count } = nodesAboveCum(g, nodeCutoff);
+    if (count !== g.nodes.length) {
+      droppedNodes = g.nodes.length - count;
+      g = reportGraph(r, frames, kept);
+    }
+  }
+  const origCount = g.nodes.length;
+  sortNodes(g, order);
+  if (o.nodeCount > 0) {
+    trimEdges(g, edgeCutoff);
+    const { kept, count } = topNodes(g, o.nodeCount);
+    if (count !== g.nodes.length) {
+      g = reportGraph(r, frames, kept);
+      sortNodes(g, order);
+    }
+  }
+  const droppedEdges = trimEdges(g, edgeCutoff);
+  return { graph: g, origCount, droppedNodes, droppedEdges };
+}
+
+/** Picks the output unit from the graph's values when it is "minimum", as pprof does. */
+export function selectOutputUnit(r: Report, g: Graph): void {
+  if (r.outputUnit !== "minimum" || g.nodes.length === 0) return;
+  let minValue = 0;
+  for (const n of g.nodes) {
+    let nodeMin = Math.abs(flatValue(g, n));
+    if (nodeMin === 0) nodeMin = Math.abs(cumValue(g, n));
+    if (nodeMin > 0 && (minValue === 0 || nodeMin < minValue)) minValue = nodeMin;
+  }
+  let maxValue = r.total;
+  if (minValue === 0) minValue = maxValue;
+  if (r.ratio > 0 && r.ratio !== 1) {
+    minValue = Math.trunc(minValue * r.ratio);
+    maxValue = Math.trunc(maxValue * r.ratio);
+  }
+  const [, minUnit] = scale(minValue, r.sampleUnit, "minimum");
+  const [, maxUnit] = scale(maxValue, r.sampleUnit, "minimum");
+  let unit = minUnit;
+  if (minUnit !== maxUnit && minValue * 100 < maxValue) {
+    [, unit] = scale(100 * minValue, r.sampleUnit, "minimum");
+  }
+  r.outputUnit = unit !== "" ? unit : r.sampleUnit;
+}
+
+/** The profile header lines: File, Build ID, comments, Type, Time, Duration. */
+export function profileLabels(r: Report): string[] {
+  const p = r.profile;
+  const out: string[] = [];
+  if (p.mappings.length > 0) {
+    if (p.mappings[0].file !== "") out.push("File: " + goBase(p.mappings[0].file));
+    if (p.mappings[0].buildId !== "") out.push("Build ID: " + p.mappings[0].buildId);
+  }
+  for (const c of p.comments) if (!c.startsWith("#")) out.push(c);
+  if (r.sampleType !== "") out.push("Type: " + r.sampleType);
+  if (p.timeNanos !== 0n) out.push("Time: " + formatReportTime(p.timeNanos));
+  if (p.durationNanos !== 0) {
+    const duration = autoLabel(p.durationNanos, "nanoseconds");
+    const [totalNanos, totalUnit] = scale(r.total, r.sampleUnit, "nanoseconds");
+    const ratio = totalUnit === "ns" && totalNanos !== 0
+      ? "(" + percentage(Math.trunc(totalNanos), p.durationNanos) + ")"
+      : "";
+    out.push(`Duration: ${duration}, Total samples = ${formatValue(r, r.total)} ${ratio}`);
+  }
+  return out;
+}
+
+/** Header lines of a graph-based report: profile labels, filters, what is shown and dropped. */
+export function reportLabels(r: Report, t: TrimmedGraph, fullHeaders = false): string[] {
+  const g = t.graph;
+  const out = profileLabels(r);
+  let flatSum = 0;
+  for (const n of g.nodes) flatSum += flatValue(g, n);
+  if (r.activeFilters.length > 0) {
+    out.push("Active filters:");
+    for (const f of r.activeFilters) out.push("   " + truncateBytes(f, 80));
+  }
+  out.push(
+    `Showing nodes accounting for ${formatValue(r, flatSum)}, ${percentage(flatSum, r.total).trim()} of ${
+      formatValue(r, r.total)
+    } total`,
+  );
+  if (r.total !== 0) {
+    if (t.droppedNodes > 0) {
+      out.push(
+        dropped(t.droppedNodes, "node", "cum", formatValue(r, Math.abs(Math.trunc(r.total * r.cfg.nodeFraction)))),
+      );
+    }
+    if (fullHeaders && t.droppedEdges > 0) {
+      out.push(
+        dropped(t.droppedEdges, "edge", "freq", formatValue(r, Math.abs(Math.trunc(r.total * r.cfg.edgeFraction)))),
+      );
+    }
+    if (g.nodes.length > 0 && g.nodes.length < t.origCount) {
+      out.push(`Showing top ${g.nodes.length} nodes out of ${t.origCount}`);
+    }
+  }
+  if (fullHeaders) out.push("\nSee https://git.io/JfYMW for how to read the graph");
+  return out;
+}
+
+function dropped(n: number, what: string, key: string, value: string): string {
+  return `Dropped ${n} ${n > 1 ? what + "s" : what} (${key} <= ${value})`;
+}
+
+const utf8 = new TextEncoder();
+const utf8d = new TextDecoder();
+
+function truncateBytes(s: string, max: number): string {
+  const b = utf8.encode(s);
+  return b.length <= max ? s : utf8d.decode(b.subarray(0, max)) + "…";
+}

@@ -1,0 +1,144 @@
+/**
+ * The `top` report: functions (or files, lines…) by flat or cum weight, with
+ * the exact text of `go tool pprof -top`, and the same data as rows.
+ *
+ * @module
+ */
+import { padStart } from "../format/gofmt.ts";
+import { percentage } from "../format/units.ts";
+import { cumValue, flatValue } from "../graph/graph.ts";
+import { inlineLabels } from "../graph/order.ts";
+import { formatValue, type Report, reportLabels, selectOutputUnit, trimmedGraph } from "./report.ts";
+
+/** One row of a top report. */
+export interface TopRow {
+  name: string;
+  /** "(inline)", "(partial-inline)" or "". */
+  inline: string;
+  flat: number;
+  cum: number;
+  /** Values in the report's unit, as printed ("1.48s", "0"). */
+  flatText: string;
+  cumText: string;
+  /** Percentages as printed, trimmed ("5.92%"). */
+  flatPct: string;
+  sumPct: string;
+  cumPct: string;
+}
+
+/** A top report: header lines and rows. */
+export interface TopReport {
+  labels: string[];
+  rows: TopRow[];
+  total: number;
+  totalText: string;
+  unit: string;
+  sampleType: string;
+  /** pprof's stderr notes. */
+  warnings: string[];
+}
+
+/** Computes the top report of a prepared {@link Report}. */
+export function topReport(r: Report): TopReport {
+  const t = trimmedGraph(r);
+  const g = t.graph;
+  selectOutputUnit(r, g);
+  const labels = reportLabels(r, t);
+  const inl = inlineLabels(g);
+  const names = g.frames.table.names;
+  let flatSum = 0;
+  const rows = g.nodes.map((n): TopRow => {
+    const flat = flatValue(g, n);
+    const cum = cumValue(g, n);
+    flatSum += flat;
+    return {
+      name: names[n],
+      inline: inl.get(n) ?? "",
+      flat,
+      cum,
+      flatText: formatValue(r, flat),
+      cumText: formatValue(r, cum),
+      flatPct: percentage(flat, r.total),
+      sumPct: percentage(flatSum, r.total),
+      cumPct: percentage(cum, r.total),
+    };
+  });
+  return {
+    labels,
+    rows,
+    total: r.total,
+    totalText: formatValue(r, r.total),
+    unit: r.outputUnit,
+    sampleType: r.sampleType,
+    warnings: r.warnings,
+  };
+}
+
+/** The text `go tool pprof -top` prints. */
+export function renderTop(t: TopReport): string {
+  const out = [...t.labels];
+  out.push(
+    `${padStart("flat", 10)} ${padStart("flat", 5)}% ${padStart("sum", 5)}% ${padStart("cum", 10)} ${
+      padStart("cum", 5)
+    }%`,
+  );
+  for (const row of t.rows) {
+    const inl = row.inline === "" ? "" : " " + row.inline;
+    out.push(
+      `${padStart(row.flatText, 10)} ${row.flatPct} ${row.sumPct} ${
+        padStart(row.cumText, 10)
+      } ${row.cumPct}  ${row.name}${inl}`,
+    );
+  }
+  return out.join("\n") + "\n";
+}
+
+/** A top row as the original tool's JSON carries it: printed strings plus seconds. */
+export interface TextRow {
+  flat: string;
+  flat_pct: string;
+  sum_pct: string;
+  cum: string;
+  cum_pct: string;
+  /** Includes " (inline)" when pprof prints it. */
+  name: string;
+  flat_seconds?: number;
+  cum_seconds?: number;
+}
+
+/**
+ * Seconds in a printed value: `0` → 0, `1.5ms` → 0.0015, a bare count → the
+ * count; undefined for non-time units such as `12.5MB`.
+ */
+export function parseSeconds(text: string): number | undefined {
+  if (text === "0") return 0;
+  const units: [string, number][] = [["hrs", 3600], ["ns", 1e-9], ["us", 1e-6], ["ms", 1e-3], ["s", 1]];
+  for (const [suffix, factor] of units) {
+    if (text.endsWith(suffix)) {
+      const n = Number(text.slice(0, -suffix.length));
+      return Number.isFinite(n) && text.length > suffix.length ? n * factor : undefined;
+    }
+  }
+  const n = Number(text);
+  return text !== "" && Number.isFinite(n) ? n : undefined;
+}
+
+/** The rows and summary of the original tool's `pprof top` JSON. */
+export function textRows(t: TopReport): { rows: TextRow[]; summary: { header_lines: string[]; table_header: string } } {
+  const rows = t.rows.map((r): TextRow => {
+    const row: TextRow = {
+      flat: r.flatText,
+      flat_pct: r.flatPct.trim(),
+      sum_pct: r.sumPct.trim(),
+      cum: r.cumText,
+      cum_pct: r.cumPct.trim(),
+      name: r.inline === "" ? r.name : `${r.name} ${r.inline}`,
+    };
+    const fs = parseSeconds(r.flatText);
+    const cs = parseSeconds(r.cumText);
+    if (fs !== undefined) row.flat_seconds = fs;
+    if (cs !== undefined) row.cum_seconds = cs;
+    return row;
+  });
+  return { rows, summary: { header_lines: t.labels, table_header: "flat  flat%   sum%        cum   cum%" } };
+}

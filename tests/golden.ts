@@ -1,0 +1,76 @@
+/**
+ * Helpers for golden tests against `go tool pprof` reference outputs in
+ * `fixtures/ref/`: reading the manifest, turning a pprof command line into
+ * ours, and comparing outputs line by line (the `Time:` line by its meaning).
+ */
+import { formatReportTime } from "../lib/format/gotime.ts";
+
+/** One reference run of `go tool pprof`. */
+export interface RefEntry {
+  profile: string;
+  view: string;
+  cwd: string;
+  argv: string[];
+  exit_code: number;
+  stdout: string;
+  stderr: string | null;
+}
+
+export const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
+
+/** Reference entries, optionally only those whose pprof command is one of `commands` (e.g. "-top"). */
+export function refEntries(commands: string[]): RefEntry[] {
+  const manifest = JSON.parse(Deno.readTextFileSync(FIXTURES + "ref/manifest.json"));
+  return (manifest.entries as RefEntry[]).filter((e) => commands.includes(e.argv[3]));
+}
+
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Parses pprof's `Time: Nov 26, 2026 at 1:46am (UTC)` (as the references print it, in UTC). */
+export function parseUtcReportTime(line: string): bigint {
+  const m = /^Time: (\w{3}) (\d+), (\d+) at (\d+):(\d+)(am|pm) \(UTC\)$/.exec(line);
+  if (!m) throw new Error(`unexpected reference time line: ${line}`);
+  let h = Number(m[4]) % 12;
+  if (m[6] === "pm") h += 12;
+  const ms = Date.UTC(Number(m[3]), months.indexOf(m[1]), Number(m[2]), h, Number(m[5]));
+  return BigInt(ms) * 1_000_000n;
+}
+
+/**
+ * Compares our output with pprof's, line by line. The `Time:` line matches when
+ * it is the reference's instant printed in this machine's time zone.
+ * Returns a description of the first difference, or undefined when equal.
+ */
+export function diffOutputs(ours: string, ref: string): string | undefined {
+  const a = ours.split("\n");
+  const b = ref.split("\n");
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let want = b[i];
+    if (want !== undefined && want.startsWith("Time: ") && a[i]?.startsWith("Time: ")) {
+      want = "Time: " + formatReportTime(parseUtcReportTime(want));
+    }
+    if (a[i] !== want) {
+      return `line ${i + 1} differs:\n  ours: ${JSON.stringify(a[i])}\n  pprof: ${JSON.stringify(want)}`;
+    }
+  }
+  return undefined;
+}
+
+/** Our CLI arguments for a pprof reference command, with paths made absolute. */
+export function cliArgs(e: RefEntry): string[] {
+  const cwd = FIXTURES + (e.cwd === "." ? "" : e.cwd + "/");
+  const flags = e.argv.slice(3);
+  const cmd = flags[0].slice(1);
+  const rest = flags.slice(1).map((a) => (a.endsWith(".pb.gz") || a.includes("=profiles/") ? absolutize(a, cwd) : a));
+  return [cmd, ...rest];
+}
+
+function absolutize(arg: string, cwd: string): string {
+  const eq = arg.indexOf("=");
+  if (arg.startsWith("-") && eq > 0) return arg.slice(0, eq + 1) + new URL(arg.slice(eq + 1), "file://" + cwd).pathname;
+  return new URL(arg, "file://" + cwd).pathname;
+}
+
+/** pprof's stderr lines that we intentionally do not print (symbolization notes). */
+export const PPROF_ONLY_NOTES = new Set(["Main binary filename not available."]);
