@@ -6,12 +6,12 @@
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
 import { profctlTopCommand } from "./lib/cli/commands/profctl_top.ts";
-import { topCommand } from "./lib/cli/commands/top.ts";
+import { reportCommands } from "./lib/cli/commands/report.ts";
 import { type CliIO, EXIT } from "./lib/cli/io.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [topCommand, profctlTopCommand];
+export const commands: CliCommand[] = [...reportCommands, profctlTopCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -3,7 +3,7 @@
  * `fixtures/ref/`: reading the manifest, turning a pprof command line into
  * ours, and comparing outputs line by line (the `Time:` line by its meaning).
  */
-import { formatReportTime } from "../lib/format/gotime.ts";
+import { formatGoTime, formatReportTime } from "../lib/format/gotime.ts";
 
 /** One reference run of `go tool pprof`. */
 export interface RefEntry {
@@ -26,18 +26,31 @@ export function refEntries(commands: string[]): RefEntry[] {
 
 const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** Parses pprof's `Time: Nov 26, 2026 at 1:46am (UTC)` (as the references print it, in UTC). */
-export function parseUtcReportTime(line: string): bigint {
-  const m = /^Time: (\w{3}) (\d+), (\d+) at (\d+):(\d+)(am|pm) \(UTC\)$/.exec(line);
-  if (!m) throw new Error(`unexpected reference time line: ${line}`);
-  let h = Number(m[4]) % 12;
-  if (m[6] === "pm") h += 12;
-  const ms = Date.UTC(Number(m[3]), months.indexOf(m[1]), Number(m[2]), h, Number(m[5]));
-  return BigInt(ms) * 1_000_000n;
+/**
+ * The instant of a reference `Time:` line (pprof prints it in UTC there) and
+ * that instant as we print it in this machine's time zone: the report header
+ * form `Nov 26, 2026 at 1:46am (UTC)` or the raw form
+ * `2026-11-26 01:47:24.880494191 +0000 UTC`.
+ */
+export function localTimeLine(line: string): string {
+  const report = /^Time: (\w{3}) (\d+), (\d+) at (\d+):(\d+)(am|pm) \(UTC\)$/.exec(line);
+  if (report) {
+    let h = Number(report[4]) % 12;
+    if (report[6] === "pm") h += 12;
+    const ms = Date.UTC(Number(report[3]), months.indexOf(report[1]), Number(report[2]), h, Number(report[5]));
+    return "Time: " + formatReportTime(BigInt(ms) * 1_000_000n);
+  }
+  const raw = /^Time: (\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)(?:\.(\d+))? \+0000 UTC$/.exec(line);
+  if (raw) {
+    const [y, mo, d, h, mi, sec] = raw.slice(1, 7).map(Number);
+    const frac = BigInt((raw[7] ?? "").padEnd(9, "0") || "0");
+    return "Time: " + formatGoTime(BigInt(Date.UTC(y, mo - 1, d, h, mi, sec)) * 1_000_000n + frac);
+  }
+  throw new Error(`unexpected reference time line: ${line}`);
 }
 
 /**
- * Compares our output with pprof's, line by line. The `Time:` line matches when
+ * Compares our output with pprof's, line by line. A `Time:` line matches when
  * it is the reference's instant printed in this machine's time zone.
  * Returns a description of the first difference, or undefined when equal.
  */
@@ -47,9 +60,7 @@ export function diffOutputs(ours: string, ref: string): string | undefined {
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     let want = b[i];
-    if (want !== undefined && want.startsWith("Time: ") && a[i]?.startsWith("Time: ")) {
-      want = "Time: " + formatReportTime(parseUtcReportTime(want));
-    }
+    if (want !== undefined && want.startsWith("Time: ") && a[i]?.startsWith("Time: ")) want = localTimeLine(want);
     if (a[i] !== want) {
       return `line ${i + 1} differs:\n  ours: ${JSON.stringify(a[i])}\n  pprof: ${JSON.stringify(want)}`;
     }
@@ -57,13 +68,25 @@ export function diffOutputs(ours: string, ref: string): string | undefined {
   return undefined;
 }
 
-/** Our CLI arguments for a pprof reference command, with paths made absolute. */
+/** The directory a reference command ran in. */
+export function refCwd(e: RefEntry): string {
+  return FIXTURES + (e.cwd === "." ? "" : e.cwd + "/");
+}
+
+/**
+ * Our CLI arguments for a pprof reference command, with profile paths made
+ * absolute: `-peek RE file` becomes `peek file RE`.
+ */
 export function cliArgs(e: RefEntry): string[] {
-  const cwd = FIXTURES + (e.cwd === "." ? "" : e.cwd + "/");
+  const cwd = refCwd(e);
   const flags = e.argv.slice(3);
   const cmd = flags[0].slice(1);
-  const rest = flags.slice(1).map((a) => (a.endsWith(".pb.gz") || a.includes("=profiles/") ? absolutize(a, cwd) : a));
-  return [cmd, ...rest];
+  const takesRegex = cmd === "peek" || cmd === "list";
+  const regex = takesRegex ? [flags[1]] : [];
+  const rest = flags.slice(takesRegex ? 2 : 1).map((a) =>
+    a.endsWith(".pb.gz") || a.includes("=profiles/") ? absolutize(a, cwd) : a
+  );
+  return [cmd, ...rest, ...regex];
 }
 
 function absolutize(arg: string, cwd: string): string {

@@ -7,6 +7,7 @@
 import { UserError } from "../errors.ts";
 import type { Granularity } from "../graph/nodes.ts";
 import { defaultConfig, type ReportConfig } from "../report/config.ts";
+import type { Sources } from "../profile/sources.ts";
 import type { FlagSpecs, FlagValues } from "./flags.ts";
 
 const granularities: Granularity[] = ["functions", "filefunctions", "files", "lines", "addresses"];
@@ -68,6 +69,16 @@ export const reportFlags: FlagSpecs = {
   divide_by: { type: "number", arg: "X", help: "Divide all values by X" },
   relative_percentages: { type: "boolean", help: "Percentages relative to the focused samples, not the whole profile" },
   drop_negative: { type: "boolean", help: "Drop nodes with negative values (diffs)" },
+  diff_base: {
+    type: "string",
+    multiple: true,
+    arg: "FILE",
+    help: "Compare against FILE: show the difference, % of FILE",
+  },
+  base: { type: "string", multiple: true, arg: "FILE", help: "Subtract FILE from the profile" },
+  normalize: { type: "boolean", help: "Scale the profile to the base's totals before comparing" },
+  source_path: { type: "string", arg: "DIRS", help: "Where to look for source files (':'-separated)" },
+  trim_path: { type: "string", arg: "PREFIXES", help: "Path prefixes to strip from source file names" },
   ...Object.fromEntries(
     sampleShortcuts.map(([flag, type]) => [flag, { type: "boolean" as const, help: `Same as --sample_index=${type}` }]),
   ),
@@ -104,10 +115,25 @@ export function reportConfigFromFlags(v: FlagValues): { cfg: ReportConfig; notes
   if (v.divide_by !== undefined) cfg.divideBy = v.divide_by as number;
   cfg.relativePercentages = !!v.relative_percentages;
   cfg.dropNegative = !!v.drop_negative;
+  cfg.sourcePath = str("source_path");
+  cfg.trimPath = str("trim_path");
   for (const [flag, type] of sampleShortcuts) {
     if (!v[flag]) continue;
     if (cfg.sampleIndex === "") cfg.sampleIndex = type;
     else notes.push(`Multiple value selections, ignoring --${flag}`);
   }
   return { cfg, notes };
+}
+
+/** The profiles named by positional arguments and the base flags. */
+export function sourcesFromFlags(v: FlagValues, files: string[]): Sources {
+  const base = (v.base as string[] | undefined) ?? [];
+  const diffBase = (v.diff_base as string[] | undefined) ?? [];
+  if (base.length > 0 && diffBase.length > 0) throw new UserError("--base and --diff_base cannot both be given");
+  return {
+    files,
+    base: diffBase.length > 0 ? diffBase : base,
+    diffBase: diffBase.length > 0,
+    normalize: !!v.normalize,
+  };
 }

@@ -78,3 +78,27 @@ export function inlineLabels(g: Graph): Map<number, string> {
   }
   return out;
 }
+
+/** Sorts edge indices as pprof does: heavier first, then by caller name, then callee name. */
+export function sortEdges(g: Graph, edges: number[]): number[] {
+  const { weight, src, dst } = g.edges;
+  const names = g.frames.table.names;
+  return edges.sort((a, b) => {
+    if (weight[a] !== weight[b]) return Math.abs(weight[b]) - Math.abs(weight[a]);
+    const bySrc = compareStrings(names[src[a]], names[src[b]]);
+    return bySrc !== 0 ? bySrc : compareStrings(names[dst[a]], names[dst[b]]);
+  });
+}
+
+/** Live incoming and outgoing edge indices of every node. */
+export function adjacency(g: Graph): { in: number[][]; out: number[][] } {
+  const n = g.flat.length;
+  const ins: number[][] = Array.from({ length: n }, () => []);
+  const outs: number[][] = Array.from({ length: n }, () => []);
+  for (let e = 0; e < g.edges.count; e++) {
+    if (!g.edges.alive[e]) continue;
+    outs[g.edges.src[e]].push(e);
+    ins[g.edges.dst[e]].push(e);
+  }
+  return { in: ins, out: outs };
+}

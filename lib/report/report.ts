@@ -11,7 +11,9 @@ import { autoLabel, percentage, scale, scaledLabel } from "../format/units.ts";
 import { buildGraph, cumValue, flatValue, type Graph } from "../graph/graph.ts";
 import { type FrameNodes, frameNodes } from "../graph/nodes.ts";
 import { nodesAboveCum, sortNodes, topNodes, trimEdges } from "../graph/order.ts";
+import { compactProfile } from "../profile/merge.ts";
 import type { Profile } from "../profile/model.ts";
+import { DIFF_BASE_LABEL } from "../profile/sources.ts";
 import { goBase } from "../util/gopath.ts";
 import { applyCommandOverrides, type Command, type ReportConfig, sampleIndexByName } from "./config.ts";
 import { applyFocus, dropFrames } from "./filter.ts";
@@ -49,6 +51,9 @@ export interface Report {
  */
 export function newReport(profile: Profile, cmd: Command, config: ReportConfig): Report {
   const cfg = applyCommandOverrides(cmd, config);
+  // pprof merges every input, even a single one; only these reports show the
+  // difference (sample order and duplicates, location numbering).
+  if (cmd === "raw" || cmd === "traces") profile = compactProfile(profile);
   let view = dropFrames(fullView(profile));
   const units = labelUnits(profile);
   const warnings = [...units.conflicts];
@@ -95,9 +100,6 @@ export function newReport(profile: Profile, cmd: Command, config: ReportConfig):
     warnings,
   };
 }
-
-/** Marks samples that came from a `-diff_base` profile. */
-export const DIFF_BASE_LABEL = "pprof::base";
 
 /** Sum of |value| (divided for -mean); only base samples count when a diff base is present. */
 function computeTotal(v: ProfileView, si: number, mi: number | undefined): number {

@@ -1,0 +1,49 @@
+/**
+ * The profiles a report is about: one or more files merged, optionally
+ * compared against base files (`-base` subtracts, `-diff_base` marks the base
+ * so percentages are relative to it), as pprof's driver assembles them.
+ *
+ * @module
+ */
+import { UserError } from "../errors.ts";
+import { loadProfile } from "./load.ts";
+import { combineProfiles, normalizeProfile, scaleProfile, setLabel } from "./merge.ts";
+import type { Profile } from "./model.ts";
+
+/** The label pprof puts on samples of a `-diff_base` profile. */
+export const DIFF_BASE_LABEL = "pprof::base";
+
+/** What to load. */
+export interface Sources {
+  files: string[];
+  /** Base profiles to subtract. */
+  base?: string[];
+  /** True for `-diff_base` (base marked), false for `-base`. */
+  diffBase?: boolean;
+  /** Scale the profiles to the base's totals first (`-normalize`). */
+  normalize?: boolean;
+  /** Called with progress messages for long loads. */
+  progress?: (message: string) => void;
+}
+
+async function loadAll(files: string[], progress?: (m: string) => void): Promise<Profile> {
+  if (files.length > 4) progress?.(`loading ${files.length} profiles`);
+  const profiles = await Promise.all(files.map((f) => loadProfile(f)));
+  if (profiles.length === 1) return profiles[0];
+  progress?.(`merging ${profiles.length} profiles`);
+  return combineProfiles(profiles, files);
+}
+
+/** Loads, merges and diffs profiles as `go tool pprof FILES… [-base|-diff_base B…]` does. */
+export async function loadSources(s: Sources): Promise<Profile> {
+  if (s.files.length === 0) throw new UserError("no profile given");
+  const base = s.base ?? [];
+  if (s.normalize && base.length === 0) throw new UserError("--normalize needs a base profile (--base or --diff_base)");
+  let p = await loadAll(s.files, s.progress);
+  if (base.length === 0) return p;
+  let b = await loadAll(base, s.progress);
+  if (s.diffBase) b = setLabel(b, DIFF_BASE_LABEL, "true");
+  if (s.normalize) p = normalizeProfile(p, b, s.files.join(", "), base.join(", "));
+  b = scaleProfile(b, b.sampleTypes.map(() => -1));
+  return combineProfiles([p, b], [s.files.join(", "), base.join(", ")]);
+}
