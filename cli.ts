@@ -5,13 +5,14 @@
  * @module
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
-import { profctlTopCommand } from "./lib/cli/commands/profctl_top.ts";
+import { profctlCommands } from "./lib/cli/commands/profctl.ts";
+import { mergeCommand } from "./lib/cli/commands/merge.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
 import { type CliIO, EXIT } from "./lib/cli/io.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [...reportCommands, profctlTopCommand];
+export const commands: CliCommand[] = [...reportCommands, mergeCommand, ...profctlCommands];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

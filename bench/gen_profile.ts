@@ -21,7 +21,10 @@ export interface GenOptions {
   locations: number;
   /** Mean stack depth. */
   depth: number;
+  /** Seed of the samples. */
   seed: number;
+  /** Seed of the program (functions, call sites, call graph); profiles with the same one merge well. */
+  programSeed?: number;
 }
 
 /** mulberry32: small, fast, deterministic PRNG returning [0, 1). */
@@ -38,7 +41,7 @@ function rng(seed: number): () => number {
 
 /** Generates a profile in memory. */
 export function generateProfile(o: GenOptions): Profile {
-  const rand = rng(o.seed);
+  let rand = rng(o.programSeed ?? o.seed);
   const int = (n: number) => Math.floor(rand() * n);
   const zipf = (n: number) => Math.floor(n * rand() ** 3);
   const strings = [""];
@@ -72,6 +75,7 @@ export function generateProfile(o: GenOptions): Profile {
   // A fixed random call graph: each function calls a few others.
   const callees = Array.from({ length: o.functions }, () => Array.from({ length: 1 + int(4) }, () => int(o.functions)));
   const roots = Array.from({ length: 20 }, () => int(o.functions));
+  rand = rng(o.seed + 0x9e3779b9);
 
   const stackStart = new U32Column(o.samples + 1);
   const stackLocs = new U32Column(o.samples * o.depth);
@@ -171,6 +175,7 @@ if (import.meta.main) {
       locations: { type: "string", default: "100000" },
       depth: { type: "string", default: "45" },
       seed: { type: "string", default: "1" },
+      "program-seed": { type: "string" },
     },
   });
   if (!values.output) {
@@ -185,6 +190,7 @@ if (import.meta.main) {
     locations: Number(values.locations),
     depth: Number(values.depth),
     seed: Number(values.seed),
+    programSeed: values["program-seed"] === undefined ? undefined : Number(values["program-seed"]),
   });
   const bytes = encodeProfileGzip(p);
   const tmp = `${values.output}.tmp-${Deno.pid}`;

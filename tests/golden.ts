@@ -7,6 +7,8 @@ import { formatGoTime, formatReportTime } from "../lib/format/gotime.ts";
 
 /** One reference run of `go tool pprof`. */
 export interface RefEntry {
+  /** The reference set it belongs to: "ref" (the shared fixtures) or "ref_extra" (made for this project). */
+  set: string;
   profile: string;
   view: string;
   cwd: string;
@@ -18,10 +20,19 @@ export interface RefEntry {
 
 export const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 
-/** Reference entries, optionally only those whose pprof command is one of `commands` (e.g. "-top"). */
+/** Reference entries of both sets whose pprof command is one of `commands` (e.g. "-top"). */
 export function refEntries(commands: string[]): RefEntry[] {
-  const manifest = JSON.parse(Deno.readTextFileSync(FIXTURES + "ref/manifest.json"));
-  return (manifest.entries as RefEntry[]).filter((e) => commands.includes(e.argv[3]));
+  return ["ref", "ref_extra"].flatMap((set) => {
+    const manifest = JSON.parse(Deno.readTextFileSync(`${FIXTURES}${set}/manifest.json`));
+    return (manifest.entries as RefEntry[])
+      .filter((e) => commands.includes(e.argv[3]))
+      .map((e) => ({ ...e, set }));
+  });
+}
+
+/** Reads a file of a reference entry (its stdout or stderr path). */
+export function refFile(e: RefEntry, path: string): string {
+  return Deno.readTextFileSync(`${FIXTURES}${e.set}/${path}`);
 }
 
 const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

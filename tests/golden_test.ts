@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../cli.ts";
 import { memoryIO } from "../lib/cli/io.ts";
-import { cliArgs, diffOutputs, FIXTURES, PPROF_ONLY_NOTES, refCwd, refEntries, type RefEntry } from "./golden.ts";
+import { cliArgs, diffOutputs, PPROF_ONLY_NOTES, refCwd, refEntries, type RefEntry, refFile } from "./golden.ts";
 import { BINARY_PERMISSIONS, runDeno } from "./permissions.ts";
 
 const main = new URL("../main.ts", import.meta.url).pathname;
@@ -21,14 +21,20 @@ async function ours(e: RefEntry): Promise<{ code: number; stdout: string; stderr
 }
 
 for (const e of refEntries(["-top", "-peek", "-tree", "-traces", "-tags", "-raw", "-list"])) {
-  Deno.test(`golden ${e.argv[3].slice(1)} ${e.profile}/${e.view}`, async () => {
+  Deno.test(`golden ${e.argv[3].slice(1)} ${e.set}/${e.profile}/${e.view}`, async () => {
     const r = await ours(e);
-    assert.equal(r.code, e.exit_code, r.stderr);
-    const ref = await Deno.readTextFile(FIXTURES + "ref/" + e.stdout);
-    const diff = diffOutputs(r.stdout, ref);
+    const refErr = e.stderr ? refFile(e, e.stderr).split("\n").filter((l) => l !== "" && !PPROF_ONLY_NOTES.has(l)) : [];
+    if (e.exit_code !== 0) {
+      // pprof failed: we fail too, with exit code 2 and one line saying why.
+      assert.equal(r.code, 2, r.stdout);
+      assert.equal(r.stdout, "");
+      assert.match(r.stderr, /^pprof-mcp: [^\n]+\n$/);
+      if (refErr[0].startsWith("no matches found")) assert.equal(r.stderr, `pprof-mcp: ${refErr[0]}\n`);
+      return;
+    }
+    assert.equal(r.code, 0, r.stderr);
+    const diff = diffOutputs(r.stdout, refFile(e, e.stdout));
     assert.ok(diff === undefined, `${e.argv.join(" ")}: ${diff}`);
-    const refErr = e.stderr ? (await Deno.readTextFile(FIXTURES + "ref/" + e.stderr)).split("\n") : [];
-    const want = refErr.filter((l) => l !== "" && !PPROF_ONLY_NOTES.has(l));
-    assert.deepEqual(r.stderr.split("\n").filter((l) => l !== ""), want);
+    assert.deepEqual(r.stderr.split("\n").filter((l) => l !== ""), refErr);
   });
 }

@@ -44,6 +44,8 @@ export const reportFlags: FlagSpecs = {
   tagignore: { type: "string", arg: "[KEY=]RE|RANGE", help: "Drop samples whose labels match" },
   tagshow: { type: "string", arg: "RE", help: "Only show label keys matching RE" },
   taghide: { type: "string", arg: "RE", help: "Hide label keys matching RE" },
+  tagroot: { type: "string", arg: "KEYS", help: "Add label values as root frames (comma-separated keys)" },
+  tagleaf: { type: "string", arg: "KEYS", help: "Add label values as leaf frames (comma-separated keys)" },
   nodecount: { type: "integer", help: "Show at most N nodes" },
   nodefraction: {
     type: "number",
@@ -100,6 +102,8 @@ export function reportConfigFromFlags(v: FlagValues): { cfg: ReportConfig; notes
   cfg.tagIgnore = str("tagignore");
   cfg.tagShow = str("tagshow");
   cfg.tagHide = str("taghide");
+  cfg.tagRoot = str("tagroot");
+  cfg.tagLeaf = str("tagleaf");
   if (v.nodecount !== undefined) cfg.nodeCount = v.nodecount as number;
   if (v.nodefraction !== undefined) cfg.nodeFraction = v.nodefraction as number;
   if (v.edgefraction !== undefined) cfg.edgeFraction = v.edgefraction as number;
@@ -120,7 +124,7 @@ export function reportConfigFromFlags(v: FlagValues): { cfg: ReportConfig; notes
   for (const [flag, type] of sampleShortcuts) {
     if (!v[flag]) continue;
     if (cfg.sampleIndex === "") cfg.sampleIndex = type;
-    else notes.push(`Multiple value selections, ignoring --${flag}`);
+    else notes.push(`Multiple value selections, ignoring -${flag}`);
   }
   return { cfg, notes };
 }

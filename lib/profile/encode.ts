@@ -200,8 +200,12 @@ export function encodeProfile(p: Profile): Uint8Array {
   return w.finish();
 }
 
-/** Encodes `p` and gzips it, the usual `.pb.gz` form. */
+/**
+ * Encodes `p` and gzips it, the usual `.pb.gz` form. Level 1: merged profiles
+ * are working files, and it is several times faster than the default for a
+ * few percent more bytes.
+ */
 export function encodeProfileGzip(p: Profile): Uint8Array {
-  const gz = gzipSync(encodeProfile(p));
+  const gz = gzipSync(encodeProfile(p), { level: 1 });
   return new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength);
 }

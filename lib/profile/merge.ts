@@ -20,17 +20,26 @@ function sameType(a: ValueType | undefined, b: ValueType | undefined): boolean {
   return (a?.type ?? "") === (b?.type ?? "") && (a?.unit ?? "") === (b?.unit ?? "");
 }
 
-/** Fails unless `b` has the same period type and sample types as `a`. */
-function checkCompatible(a: Profile, b: Profile, nameA: string, nameB: string): void {
-  if (!sameType(a.periodType, b.periodType)) {
+const noType: ValueType = { type: "", unit: "" };
+
+/**
+ * Fails, naming both files, unless `b`'s period type and sample types match
+ * `a`'s under `match` (exact equality to merge, unit compatibility to scale).
+ */
+function checkCompatible(
+  a: Profile,
+  b: Profile,
+  nameA: string,
+  nameB: string,
+  match: (x: ValueType, y: ValueType) => boolean = sameType,
+): void {
+  if (!match(a.periodType ?? noType, b.periodType ?? noType)) {
     throw new UserError(
       `cannot combine ${nameA} and ${nameB}: incompatible period types ` +
-        `${typesText([a.periodType ?? { type: "", unit: "" }])} and ${
-          typesText([b.periodType ?? { type: "", unit: "" }])
-        }`,
+        `${typesText([a.periodType ?? noType])} and ${typesText([b.periodType ?? noType])}`,
     );
   }
-  if (a.sampleTypes.length !== b.sampleTypes.length || a.sampleTypes.some((t, i) => !sameType(t, b.sampleTypes[i]))) {
+  if (a.sampleTypes.length !== b.sampleTypes.length || a.sampleTypes.some((t, i) => !match(t, b.sampleTypes[i]))) {
     throw new UserError(
       `cannot combine ${nameA} and ${nameB}: incompatible sample types [${typesText(a.sampleTypes)}] and [${
         typesText(b.sampleTypes)
@@ -68,47 +77,135 @@ function isZero(p: Profile, s: number): boolean {
   return true;
 }
 
-/**
- * Merges profiles into one, as pprof's `profile.Merge`: headers combined (the
- * earliest time, summed durations, the largest period), identical samples
- * summed, and samples whose values all sum to zero dropped.
- *
- * @param names file names for error messages, parallel to `srcs`
- */
-export function mergeProfiles(srcs: Profile[], names: string[] = []): Profile {
-  if (srcs.length === 0) throw new UserError("no profiles to merge");
-  const name = (i: number) => names[i] ?? `profile #${i + 1}`;
-  for (let i = 1; i < srcs.length; i++) checkCompatible(srcs[0], srcs[i], name(0), name(i));
-
-  let timeNanos = 0n, durationNanos = 0, period = 0;
-  let defaultSampleType = "";
-  const comments: string[] = [];
-  for (const s of srcs) {
-    if (timeNanos === 0n || s.timeNanos < timeNanos) timeNanos = s.timeNanos;
-    durationNanos += s.durationNanos;
-    if (period === 0 || period < s.period) period = s.period;
-    for (const c of s.comments) if (!comments.includes(c)) comments.push(c);
-    if (defaultSampleType === "") defaultSampleType = s.defaultSampleType;
+/** A 53-bit hash of a sample's merged locations and label set, for the sample index. */
+function sampleHash(locs: number[], labelSet: number): number {
+  let h1 = 0x811c9dc5 ^ labelSet, h2 = 0x01000193 + labelSet;
+  for (const l of locs) {
+    h1 = Math.imul(h1 ^ l, 0x01000193);
+    h2 = Math.imul(h2 + l, 0x5bd1e995) ^ (h2 >>> 13);
   }
-  const first = srcs[0];
-  const b = new ProfileBuilder({
-    sampleTypes: first.sampleTypes.map((t) => ({ ...t })),
-    defaultSampleType,
-    periodType: first.periodType && { ...first.periodType },
-    period,
-    timeNanos,
-    durationNanos,
-    comments,
-    dropFrames: first.dropFrames,
-    keepFrames: first.keepFrames,
-  });
-  const nTypes = first.sampleTypes.length;
-  const mappingByKey = new Map<string, number>();
-  const functionByKey = new Map<string, number>();
-  const locationByKey = new Map<string, number>();
-  const sampleByKey = new Map<string, number>();
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+}
 
-  for (const src of srcs) {
+/**
+ * Merges profiles one at a time, as pprof's `profile.Merge` does all at once:
+ * headers combined (the earliest time, summed durations, the largest period),
+ * identical samples, locations, functions and mappings collapsed, all-zero
+ * samples dropped. Profiles in compatible but different units (ms and ns)
+ * are brought to the finer unit first, as pprof's ScaleProfiles does.
+ *
+ * Memory stays proportional to the merged result plus one input.
+ */
+export class ProfileMerger {
+  #b: ProfileBuilder | undefined;
+  #first: Profile | undefined;
+  #firstName = "";
+  #units: string[] = [];
+  #periodUnit = "";
+  #timeNanos = 0n;
+  #durationNanos = 0;
+  #period = 0;
+  #defaultSampleType = "";
+  #comments: string[] = [];
+  #mappingByKey = new Map<string, number>();
+  #functions = new Map<string, Map<string, number[]>>(); // name → file → merged functions
+  #locations = new Map<number, number[]>(); // hash → merged locations
+  #locLo: number[] = [];
+  #locHi: number[] = [];
+  #labelSets = new Map<string, number>();
+  #sampleLabelSet: number[] = [];
+  #sampleByHash = new Map<number, number>();
+  #sampleByKey = new Map<string, number>(); // only for hash collisions
+  #count = 0;
+
+  /** Number of profiles added so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Adds a profile; `name` is used in error messages. */
+  add(src: Profile, name = `profile #${this.#count + 1}`): void {
+    if (!this.#first) {
+      this.#first = src;
+      this.#firstName = name;
+      this.#units = src.sampleTypes.map((t) => t.unit);
+      this.#periodUnit = src.periodType?.unit ?? "";
+      this.#b = new ProfileBuilder({
+        sampleTypes: src.sampleTypes.map((t) => ({ ...t })),
+        defaultSampleType: "",
+        periodType: src.periodType && { ...src.periodType },
+        period: 0,
+        timeNanos: 0n,
+        durationNanos: 0,
+        comments: [],
+        dropFrames: src.dropFrames,
+        keepFrames: src.keepFrames,
+      });
+    } else {
+      checkCompatible(this.#first, src, this.#firstName, name, compatibleUnits);
+      src = this.#reconcileUnits(src);
+    }
+    this.#count++;
+    if (this.#timeNanos === 0n || src.timeNanos < this.#timeNanos) this.#timeNanos = src.timeNanos;
+    this.#durationNanos += src.durationNanos;
+    if (this.#period === 0 || this.#period < src.period) this.#period = src.period;
+    for (const c of src.comments) if (!this.#comments.includes(c)) this.#comments.push(c);
+    if (this.#defaultSampleType === "") this.#defaultSampleType = src.defaultSampleType;
+    this.#addSamples(src);
+  }
+
+  /** The merged profile. The merger must not be used afterwards. */
+  finish(): Profile {
+    if (!this.#b || !this.#first) throw new UserError("no profiles to merge");
+    const merged = this.#b.finish({
+      sampleTypes: this.#first.sampleTypes.map((t, i) => ({ type: t.type, unit: this.#units[i] })),
+      periodType: this.#first.periodType && { ...this.#first.periodType, unit: this.#periodUnit },
+      timeNanos: this.#timeNanos,
+      durationNanos: this.#durationNanos,
+      period: this.#period,
+      comments: this.#comments,
+      defaultSampleType: this.#defaultSampleType,
+    });
+    for (let s = 0; s < merged.sampleCount; s++) {
+      if (isZero(merged, s)) return mergeProfiles([merged]);
+    }
+    compacted.add(merged);
+    return merged;
+  }
+
+  /** Brings `src` and the merged result to the finer of their units, per sample type and for the period. */
+  #reconcileUnits(src: Profile): Profile {
+    const b = this.#b!;
+    const n = this.#units.length;
+    const ratios = src.sampleTypes.map((t, i) => {
+      const [toOurs] = scale(1, t.unit, this.#units[i]);
+      if (t.unit === this.#units[i] || toOurs >= 1) return toOurs;
+      // The new profile is finer: rescale what was merged so far instead.
+      const [up] = scale(1, this.#units[i], t.unit);
+      for (let k = i; k < b.values.length; k += n) b.values.data[k] = goRound(b.values.data[k] * up);
+      this.#units[i] = t.unit;
+      return 1;
+    });
+    let out = scaleProfile(
+      { ...src, sampleTypes: src.sampleTypes.map((t, i) => ({ ...t, unit: this.#units[i] })) },
+      ratios,
+    );
+    const unit = src.periodType?.unit ?? "";
+    if (src.periodType && unit !== this.#periodUnit) {
+      if (scale(1, unit, this.#periodUnit)[0] >= 1) {
+        out = { ...out, period: Math.trunc(scale(src.period, unit, this.#periodUnit)[0]) };
+      } else {
+        this.#period = Math.trunc(scale(this.#period, this.#periodUnit, unit)[0]);
+        this.#periodUnit = unit;
+      }
+      out = { ...out, periodType: { ...src.periodType, unit: this.#periodUnit } };
+    }
+    return out;
+  }
+
+  #addSamples(src: Profile): void {
+    const b = this.#b!;
+    const nTypes = src.sampleTypes.length;
     const mapped = new Map<number, { m: number; offset: bigint }>();
     const fnMap = new Int32Array(src.functionCount).fill(-1);
     const locMap = new Int32Array(src.locationCount).fill(-1);
@@ -121,12 +218,12 @@ export function mergeProfiles(srcs: Profile[], names: string[] = []): Profile {
       size = U64(size + 0xfffn);
       size -= size % 0x1000n;
       const key = `${size}\0${m.offset}\0${m.buildId !== "" ? m.buildId : m.file}`;
-      const existing = mappingByKey.get(key);
+      const existing = this.#mappingByKey.get(key);
       if (existing !== undefined) info = { m: existing, offset: b.mappings[existing].start - m.start };
       else {
         const { id: _id, ...rest } = m;
         const idx = b.addMapping(rest);
-        mappingByKey.set(key, idx);
+        this.#mappingByKey.set(key, idx);
         info = { m: idx, offset: 0n };
       }
       mapped.set(mi, info);
@@ -138,34 +235,66 @@ export function mergeProfiles(srcs: Profile[], names: string[] = []): Profile {
       const sys = src.strings[src.functionSystemName[f]];
       const file = src.strings[src.functionFilename[f]];
       const start = src.functionStartLine[f];
-      const key = `${start}\0${name}\0${sys}\0${file}`;
-      let idx = functionByKey.get(key);
+      let byFile = this.#functions.get(name);
+      if (!byFile) this.#functions.set(name, byFile = new Map());
+      let candidates = byFile.get(file);
+      if (!candidates) byFile.set(file, candidates = []);
+      let idx = candidates.find((c) =>
+        b.strings[b.functionSystemName.data[c]] === sys && b.functionStartLine.data[c] === start
+      );
       if (idx === undefined) {
         idx = b.addFunction(name, sys, file, start);
-        functionByKey.set(key, idx);
+        candidates.push(idx);
       }
-      fnMap[f] = idx;
-      return idx;
+      return fnMap[f] = idx;
     };
+    const fns: number[] = [];
+    const lineNos: number[] = [];
+    // Addresses as 32-bit halves, to key and compare locations without BigInts.
+    const addr32 = new Uint32Array(src.locationAddress.buffer, src.locationAddress.byteOffset, src.locationCount * 2);
     const mapLocation = (l: number) => {
       if (locMap[l] >= 0) return locMap[l];
       const srcMapping = src.locationMapping[l];
       const info = srcMapping >= 0 ? mapMapping(srcMapping) : undefined;
-      const address = U64(src.locationAddress[l] + (info?.offset ?? 0n));
-      const lines: [number, number][] = [];
+      let lo = addr32[2 * l], hi = addr32[2 * l + 1];
+      if (info && info.offset !== 0n) {
+        const a = U64(src.locationAddress[l] + info.offset);
+        lo = Number(a & 0xffffffffn);
+        hi = Number(a >> 32n);
+      }
+      fns.length = lineNos.length = 0;
       for (let i = src.lineStart[l]; i < src.lineStart[l + 1]; i++) {
-        lines.push([mapFunction(src.lineFunction[i]), src.lineNumber[i]]);
+        fns.push(mapFunction(src.lineFunction[i]));
+        lineNos.push(src.lineNumber[i]);
       }
-      const folded = src.locationFolded[l] !== 0;
-      const rel = info ? U64(address - b.mappings[info.m].start) : address;
-      const key = `${rel}\0${info ? info.m + 1 : 0}\0${folded ? 1 : 0}\0${lines.join(";")}`;
-      let idx = locationByKey.get(key);
-      if (idx === undefined) {
-        idx = b.addLocation(info?.m ?? -1, address, folded, lines);
-        locationByKey.set(key, idx);
+      const folded = src.locationFolded[l];
+      // pprof keys a location by its address relative to its mapping; within one
+      // merged mapping that is the same as keying by (address, mapping).
+      const m = info ? info.m : -1;
+      let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + m + 2, 0x85ebca77) ^ folded;
+      for (let i = 0; i < fns.length; i++) {
+        h = Math.imul(h ^ fns[i], 0x01000193);
+        h = Math.imul(h ^ lineNos[i], 0x5bd1e995);
       }
-      locMap[l] = idx;
-      return idx;
+      const bucket = this.#locations.get(h);
+      let idx = -1;
+      if (bucket) {
+        for (const c of bucket) {
+          if (this.#sameLocation(c, lo, hi, m, folded, fns, lineNos)) {
+            idx = c;
+            break;
+          }
+        }
+      }
+      if (idx < 0) {
+        const address = (BigInt(hi) << 32n) | BigInt(lo);
+        idx = b.addLocation(m, address, folded !== 0, fns.map((fn, i) => [fn, lineNos[i]]));
+        this.#locLo[idx] = lo;
+        this.#locHi[idx] = hi;
+        if (bucket) bucket.push(idx);
+        else this.#locations.set(h, [idx]);
+      }
+      return locMap[l] = idx;
     };
 
     if (b.mappings.length === 0 && src.mappings.length > 0) mapMapping(0);
@@ -175,22 +304,68 @@ export function mergeProfiles(srcs: Profile[], names: string[] = []): Profile {
       locs.length = 0;
       for (let k = src.stackStart[s]; k < src.stackStart[s + 1]; k++) locs.push(mapLocation(src.stackLocs[k]));
       const labels = sampleLabels(src, s);
-      const key = locs.join(",") + "|" + labelsKey(labels);
+      const labelsText = labelsKey(labels);
+      let labelSet = this.#labelSets.get(labelsText);
+      if (labelSet === undefined) this.#labelSets.set(labelsText, labelSet = this.#labelSets.size);
       const values = src.values.subarray(s * nTypes, (s + 1) * nTypes);
-      const existing = sampleByKey.get(key);
+      const existing = this.#findSample(locs, labelSet);
       if (existing !== undefined) {
         for (let t = 0; t < nTypes; t++) b.values.data[existing * nTypes + t] += values[t];
       } else {
-        sampleByKey.set(key, b.addSample(locs, values, labels));
+        this.#indexSample(b.addSample(locs, values, labels), locs, labelSet);
       }
     }
   }
-  const merged = b.finish();
-  for (let s = 0; s < merged.sampleCount; s++) {
-    if (isZero(merged, s)) return mergeProfiles([merged]);
+
+  #sameLocation(c: number, lo: number, hi: number, m: number, folded: number, fns: number[], lines: number[]): boolean {
+    const b = this.#b!;
+    if (this.#locLo[c] !== lo || this.#locHi[c] !== hi) return false;
+    if (b.locationMapping[c] !== m || b.locationFolded.data[c] !== folded) return false;
+    const from = b.lineStart.data[c];
+    const to = c + 1 < b.lineStart.length ? b.lineStart.data[c + 1] : b.lineFunction.length;
+    if (to - from !== fns.length) return false;
+    for (let i = 0; i < fns.length; i++) {
+      if (b.lineFunction.data[from + i] !== fns[i] || b.lineNumber.data[from + i] !== lines[i]) return false;
+    }
+    return true;
   }
-  compacted.add(merged);
-  return merged;
+
+  #sameSample(s: number, locs: number[], labelSet: number): boolean {
+    const b = this.#b!;
+    if (this.#sampleLabelSet[s] !== labelSet) return false;
+    const start = b.stackStart.data[s];
+    const end = s + 1 < b.stackStart.length ? b.stackStart.data[s + 1] : b.stackLocs.length;
+    if (end - start !== locs.length) return false;
+    for (let i = 0; i < locs.length; i++) if (b.stackLocs.data[start + i] !== locs[i]) return false;
+    return true;
+  }
+
+  #findSample(locs: number[], labelSet: number): number | undefined {
+    const s = this.#sampleByHash.get(sampleHash(locs, labelSet));
+    if (s === undefined || this.#sameSample(s, locs, labelSet)) return s;
+    return this.#sampleByKey.get(`${labelSet}|${locs.join(",")}`);
+  }
+
+  #indexSample(s: number, locs: number[], labelSet: number): void {
+    this.#sampleLabelSet[s] = labelSet;
+    const h = sampleHash(locs, labelSet);
+    if (!this.#sampleByHash.has(h)) this.#sampleByHash.set(h, s);
+    else this.#sampleByKey.set(`${labelSet}|${locs.join(",")}`, s);
+  }
+}
+
+/**
+ * Merges profiles of the same types and units into one (pprof's `profile.Merge`).
+ *
+ * @param names file names for error messages, parallel to `srcs`
+ */
+export function mergeProfiles(srcs: Profile[], names: string[] = []): Profile {
+  if (srcs.length === 0) throw new UserError("no profiles to merge");
+  const name = (i: number) => names[i] ?? `profile #${i + 1}`;
+  for (let i = 1; i < srcs.length; i++) checkCompatible(srcs[0], srcs[i], name(0), name(i));
+  const m = new ProfileMerger();
+  srcs.forEach((p, i) => m.add(p, name(i)));
+  return m.finish();
 }
 
 // Profiles that came out of a merge are already compact.
@@ -331,54 +506,9 @@ function compatibleUnits(a: ValueType, b: ValueType): boolean {
   return kind !== undefined && kind === unitKind(b.unit);
 }
 
-/** The finest of compatible value types (pprof's CommonValueType); undefined for fewer than two. */
-function commonValueType(ts: ValueType[], what: string): ValueType | undefined {
-  if (ts.length <= 1) return undefined;
-  let min = ts[0];
-  for (const t of ts.slice(1)) {
-    if (!compatibleUnits(min, t)) {
-      throw new UserError(`${what}: incompatible types ${min.type}/${min.unit} and ${t.type}/${t.unit}`);
-    }
-    if (scale(1, t.unit, min.unit)[0] < 1) min = t;
-  }
-  return { ...min };
-}
-
-/**
- * Brings profiles to common units (the finest unit of each sample type), as
- * pprof does before merging: a profile in ms merges with one in ns.
- */
-export function scaleToCommonUnits(profiles: Profile[]): Profile[] {
-  const periodType = commonValueType(
-    profiles.map((p) => p.periodType).filter((t): t is ValueType => t !== undefined),
-    "period type",
-  );
-  const n = profiles[0].sampleTypes.length;
-  for (const p of profiles.slice(1)) {
-    if (p.sampleTypes.length !== n) {
-      throw new UserError(`inconsistent samples type count: ${n} != ${p.sampleTypes.length}`);
-    }
-  }
-  const common = Array.from(
-    { length: n },
-    (_, i) => commonValueType(profiles.map((p) => p.sampleTypes[i]), "sample types"),
-  );
-  return profiles.map((p) => {
-    let q = p;
-    if (p.periodType && periodType) {
-      q = {
-        ...q,
-        period: Math.trunc(scale(p.period, p.periodType.unit, periodType.unit)[0]),
-        periodType: { ...p.periodType, unit: periodType.unit },
-      };
-    }
-    const ratios = p.sampleTypes.map((st, i) => (common[i] ? scale(1, st.unit, common[i]!.unit)[0] : 1));
-    const sampleTypes = p.sampleTypes.map((st, i) => (common[i] ? { ...st, unit: common[i]!.unit } : st));
-    return scaleProfile({ ...q, sampleTypes }, ratios);
-  });
-}
-
-/** pprof's combineProfiles: common units, then merge. */
+/** pprof's combineProfiles: profiles in compatible units merged into one. */
 export function combineProfiles(profiles: Profile[], names: string[] = []): Profile {
-  return mergeProfiles(scaleToCommonUnits(profiles), names);
+  const m = new ProfileMerger();
+  profiles.forEach((p, i) => m.add(p, names[i]));
+  return m.finish();
 }

@@ -7,7 +7,7 @@
  */
 import { UserError } from "../errors.ts";
 import { loadProfile } from "./load.ts";
-import { combineProfiles, normalizeProfile, scaleProfile, setLabel } from "./merge.ts";
+import { combineProfiles, normalizeProfile, ProfileMerger, scaleProfile, setLabel } from "./merge.ts";
 import type { Profile } from "./model.ts";
 
 /** The label pprof puts on samples of a `-diff_base` profile. */
@@ -26,12 +26,20 @@ export interface Sources {
   progress?: (message: string) => void;
 }
 
-async function loadAll(files: string[], progress?: (m: string) => void): Promise<Profile> {
-  if (files.length > 4) progress?.(`loading ${files.length} profiles`);
-  const profiles = await Promise.all(files.map((f) => loadProfile(f)));
-  if (profiles.length === 1) return profiles[0];
-  progress?.(`merging ${profiles.length} profiles`);
-  return combineProfiles(profiles, files);
+/**
+ * Loads and merges profiles one at a time, so memory holds the merged result
+ * and a single input. Reports progress every 10 files on long runs.
+ */
+export async function mergeFiles(files: string[], progress?: (message: string) => void): Promise<Profile> {
+  if (files.length === 1) return await loadProfile(files[0]);
+  const merger = new ProfileMerger();
+  for (const [i, f] of files.entries()) {
+    merger.add(await loadProfile(f), f);
+    if (files.length > 10 && ((i + 1) % 10 === 0 || i + 1 === files.length)) {
+      progress?.(`merged ${i + 1}/${files.length} profiles`);
+    }
+  }
+  return merger.finish();
 }
 
 /** Loads, merges and diffs profiles as `go tool pprof FILES… [-base|-diff_base B…]` does. */
@@ -39,9 +47,9 @@ export async function loadSources(s: Sources): Promise<Profile> {
   if (s.files.length === 0) throw new UserError("no profile given");
   const base = s.base ?? [];
   if (s.normalize && base.length === 0) throw new UserError("--normalize needs a base profile (--base or --diff_base)");
-  let p = await loadAll(s.files, s.progress);
+  let p = await mergeFiles(s.files, s.progress);
   if (base.length === 0) return p;
-  let b = await loadAll(base, s.progress);
+  let b = await mergeFiles(base, s.progress);
   if (s.diffBase) b = setLabel(b, DIFF_BASE_LABEL, "true");
   if (s.normalize) p = normalizeProfile(p, b, s.files.join(", "), base.join(", "));
   b = scaleProfile(b, b.sampleTypes.map(() => -1));

@@ -11,6 +11,7 @@ import { autoLabel, percentage, scale, scaledLabel } from "../format/units.ts";
 import { buildGraph, cumValue, flatValue, type Graph } from "../graph/graph.ts";
 import { type FrameNodes, frameNodes } from "../graph/nodes.ts";
 import { nodesAboveCum, sortNodes, topNodes, trimEdges } from "../graph/order.ts";
+import { addLabelNodes } from "../profile/labelnodes.ts";
 import { compactProfile } from "../profile/merge.ts";
 import type { Profile } from "../profile/model.ts";
 import { DIFF_BASE_LABEL } from "../profile/sources.ts";
@@ -54,9 +55,17 @@ export function newReport(profile: Profile, cmd: Command, config: ReportConfig):
   // pprof merges every input, even a single one; only these reports show the
   // difference (sample order and duplicates, location numbering).
   if (cmd === "raw" || cmd === "traces") profile = compactProfile(profile);
-  let view = dropFrames(fullView(profile));
   const units = labelUnits(profile);
   const warnings = [...units.conflicts];
+  const rootKeys = cfg.tagRoot.split(",").filter((k) => k !== "");
+  const leafKeys = cfg.tagLeaf.split(",").filter((k) => k !== "");
+  if (rootKeys.length > 0 || leafKeys.length > 0) {
+    const added = addLabelNodes(profile, rootKeys, leafKeys, cfg.unit);
+    profile = added.profile;
+    if (cfg.tagRoot !== "" && !added.rootMatched) warnings.push("TagRoot expression matched no samples");
+    if (cfg.tagLeaf !== "" && !added.leafMatched) warnings.push("TagLeaf expression matched no samples");
+  }
+  let view = dropFrames(fullView(profile));
   if (cfg.relativePercentages) {
     const r = applyFocus(view, cfg);
     view = r.view;

@@ -1,0 +1,46 @@
+/**
+ * Pieces shared by the tool handlers: the equivalent `go tool pprof` command
+ * line, and the raw-text payload with its truncation metadata.
+ *
+ * @module
+ */
+import { shellJoin } from "../util/shell.ts";
+import { type TextMeta, type TruncateOptions, truncateText } from "./truncate.ts";
+
+/** `go tool pprof ARGS…` shell-quoted, the "command" of pprof-based results. */
+export function pprofCommand(args: string[]): string {
+  return shellJoin(["go", "tool", "pprof", ...args]);
+}
+
+/** pprof flag pairs for the options that are set, e.g. `["-focus", "x"]`. */
+export function pprofFlags(o: Record<string, string | number | boolean | undefined>): string[] {
+  const out: string[] = [];
+  for (const [flag, value] of Object.entries(o)) {
+    if (value === undefined || value === "" || value === false || value === 0) continue;
+    out.push(`-${flag}`);
+    if (value !== true) out.push(String(value));
+  }
+  return out;
+}
+
+/** A text result as the raw-text tools return it. */
+export interface RawPayload {
+  raw: string;
+  raw_meta: TextMeta;
+  total_lines: number;
+  truncated: boolean;
+  stderr?: string;
+  stderr_meta?: TextMeta;
+}
+
+/** Builds the raw-text part of a result: limited text, its meta, and pprof's notes as stderr. */
+export function rawPayload(text: string, notes: string[], limits: TruncateOptions = {}): RawPayload {
+  const { text: raw, meta } = truncateText(text, limits);
+  const out: RawPayload = { raw, raw_meta: meta, total_lines: meta.total_lines, truncated: meta.truncated };
+  if (notes.length > 0) {
+    const stderr = notes.join("\n") + "\n";
+    out.stderr = stderr;
+    out.stderr_meta = truncateText(stderr).meta;
+  }
+  return out;
+}
