@@ -5,6 +5,7 @@
 import { decompress } from "../lib/profile/decompress.ts";
 import { decodeProfile } from "../lib/profile/decode.ts";
 import { encodeProfile } from "../lib/profile/encode.ts";
+import { ProfileMerger } from "../lib/profile/merge.ts";
 import type { Profile } from "../lib/profile/model.ts";
 import { defaultConfig } from "../lib/report/config.ts";
 import { newReport } from "../lib/report/report.ts";
@@ -40,3 +41,23 @@ for (const [name, bytes] of inputs) {
     fn: () => void top(decodeProfile(decompress(bytes))),
   });
 }
+
+// Merging: 60 one-minute-sized CPU profiles of one program (6000 samples each).
+const minuteProfiles = Array.from(
+  { length: 60 },
+  (_, i) =>
+    encodeProfile(
+      generateProfile({ samples: 6000, functions: 5000, locations: 20_000, depth: 30, seed: i + 1, programSeed: 7 }),
+    ),
+);
+Deno.bench({
+  name: "decode+merge 60 one-minute CPU profiles (10.8M frames)",
+  group: "merge",
+  n: 3,
+  warmup: 1,
+  fn: () => {
+    const m = new ProfileMerger();
+    minuteProfiles.forEach((bytes, i) => m.add(decodeProfile(bytes), `p${i}`));
+    m.finish();
+  },
+});
