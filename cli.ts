@@ -7,12 +7,21 @@
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
+import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
+import { callCommand, toolsCommand } from "./lib/cli/commands/tools.ts";
 import { type CliIO, EXIT } from "./lib/cli/io.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: CliCommand[] = [...reportCommands, mergeCommand, ...profctlCommands];
+export const commands: CliCommand[] = [
+  ...reportCommands,
+  mergeCommand,
+  regressionCheckCommand,
+  toolsCommand,
+  callCommand,
+  ...profctlCommands,
+];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -1,19 +1,25 @@
 /**
  * pprof-mcp's single entry point: `pprof-mcp mcp` serves MCP over stdio;
- * anything else is the command-line interface.
+ * anything else is the command-line interface. The same module is the entry
+ * of the confined MCP worker.
  *
  * @module
  */
-import { runCli } from "./cli.ts";
-import { processIO } from "./lib/cli/io.ts";
 
-if (import.meta.main) {
+const isWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
+
+if (isWorker) {
+  const { workerMain } = await import("./mcp.ts");
+  workerMain();
+} else if (import.meta.main) {
   const args = Deno.args;
   if (args[0] === "mcp") {
-    // Loaded on demand so that CLI runs do not pay for the MCP SDK.
-    const { serveStdio } = await import("./mcp.ts");
-    await serveStdio(args.slice(1));
+    // Each mode loads only its own modules (the CLI does not pay for the MCP SDK).
+    const { runMcp } = await import("./mcp.ts");
+    await runMcp(args.slice(1), import.meta.url);
+    Deno.exit(0);
   } else {
+    const [{ runCli }, { processIO }] = await Promise.all([import("./cli.ts"), import("./lib/cli/io.ts")]);
     Deno.exit(await runCli(args, processIO));
   }
 }

@@ -37,3 +37,11 @@ export class ProfileError extends UserError {
     this.name = "ProfileError";
   }
 }
+
+/** A report regexp that selected nothing: tools answer it as a result, not an error. */
+export class NoMatchError extends UserError {
+  constructor(message: string, hint: string) {
+    super(message, "INVALID_ARGUMENT", { hint });
+    this.name = "NoMatchError";
+  }
+}

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { diffOutputs, FIXTURES } from "./golden.ts";
+import { startServer } from "./mcp_client.ts";
 import { BINARY_PERMISSIONS, runDeno } from "./permissions.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -28,6 +29,19 @@ Deno.test("bundle: the bundled CLI prints pprof's top and fails cleanly", async 
     const missing = await runDeno(["run", ...BINARY_PERMISSIONS, bundle, "top", "nope.pb.gz"], { cwd: dir });
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr, "pprof-mcp: nope.pb.gz: no such file\n");
+
+    // The bundled MCP server, confined to a base dir (its tools run in a restricted worker).
+    await Deno.mkdir(`${dir}/base`);
+    await Deno.copyFile(FIXTURES + "profiles/heap.pb.gz", `${dir}/base/heap.pb.gz`);
+    const c = await startServer({ program: bundle, env: { PPROF_MCP_BASEDIR: `${dir}/base` } });
+    try {
+      const meta = await c.callTool({ name: "pprof.meta", arguments: { profile: "heap.pb.gz" } });
+      assert.equal(meta.isError, false, JSON.stringify(meta.content));
+      const out = await c.callTool({ name: "pprof.meta", arguments: { profile: FIXTURES + "profiles/cpu.pb.gz" } });
+      assert.equal(out.isError, true);
+    } finally {
+      await c.close();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

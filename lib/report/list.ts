@@ -18,11 +18,13 @@ const MARGIN = 5; // lines shown before the first and after the last sampled lin
 class SourceReader {
   #searchPath: string;
   #trimPath: string;
+  #allowed: (path: string) => boolean;
   #files = new Map<string, string[] | Error>();
 
-  constructor(searchPath: string, trim: string) {
+  constructor(searchPath: string, trim: string, allowed: (path: string) => boolean) {
     this.#searchPath = searchPath;
     this.#trimPath = trim;
+    this.#allowed = allowed;
   }
 
   /** The lines of `path` (1-based; index 0 unused), or the error that prevented reading it. */
@@ -44,12 +46,15 @@ class SourceReader {
 
   #locate(path: string): string {
     path = trimPath(path, this.#trimPath, this.#searchPath);
-    if (isAbsolute(path)) return path;
+    if (isAbsolute(path)) {
+      if (!this.#allowed(path)) throw new Error(`${path} is outside the directories sources may be read from`);
+      return path;
+    }
     for (let dir of splitList(this.#searchPath)) {
       for (;;) {
         const candidate = join(dir, path);
         try {
-          if (Deno.statSync(candidate).isFile) return candidate;
+          if (this.#allowed(candidate) && Deno.statSync(candidate).isFile) return candidate;
         } catch {
           // keep looking in the parent directories
         }
@@ -90,11 +95,17 @@ export interface ListReport {
 
 /**
  * The source listing of the functions whose name matches `symbol`. Sources are
- * searched in `cfg.sourcePath` (default: the working directory).
+ * searched in `cfg.sourcePath` (default: the working directory); `allowed`
+ * can rule files out (a sandbox).
  *
  * @throws {UserError} "no matches found for regexp" when no function matches
  */
-export function listReport(r: Report, symbol: RegExp, symbolText = symbol.source): ListReport {
+export function listReport(
+  r: Report,
+  symbol: RegExp,
+  symbolText = symbol.source,
+  allowed: (path: string) => boolean = () => true,
+): ListReport {
   const g = reportGraph(r, reportFrames(r, true));
   const infos = g.frames.table.infos;
   const byName = new Map<string, number[]>();
@@ -109,7 +120,7 @@ export function listReport(r: Report, symbol: RegExp, symbolText = symbol.source
   const functions = [...byName.values()].map((ns) => ns[0]).sort((a, b) =>
     compareStrings(infos[a].name, infos[b].name) || byInfo(a, b)
   );
-  const reader = new SourceReader(r.cfg.sourcePath !== "" ? r.cfg.sourcePath : Deno.cwd(), r.cfg.trimPath);
+  const reader = new SourceReader(r.cfg.sourcePath !== "" ? r.cfg.sourcePath : Deno.cwd(), r.cfg.trimPath, allowed);
   const routines: Routine[] = [];
 
   for (const fn of functions) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UserError } from "../errors.ts";
+import { NoMatchError } from "../errors.ts";
 import { padStart } from "../format/gofmt.ts";
 import { percentage } from "../format/units.ts";
 import { cumValue, flatValue } from "../graph/graph.ts";
@@ -110,8 +110,9 @@ export function renderTree(t: TreeReport): string {
 }
 
 /** pprof's error when a report's regexp selects nothing. */
-export function noMatches(pattern: string): UserError {
-  return new UserError(`no matches found for regexp: ${pattern}`, "INVALID_ARGUMENT", {
-    hint: "Try a broader, case-insensitive regexp such as (?i)Name, or top with --focus.",
-  });
+export function noMatches(pattern: string): NoMatchError {
+  return new NoMatchError(
+    `no matches found for regexp: ${pattern}`,
+    "Try a broader, case-insensitive regexp such as (?i)Name, or pprof.top with focus.",
+  );
 }

@@ -6,7 +6,12 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { pprofDiffTop, pprofList, pprofMeta, pprofPeek, pprofTop, pprofTracesHead } from "../../tools/reports.ts";
+import { pprofDiffTop } from "../../tools/pprof/diff_top.ts";
+import { pprofList } from "../../tools/pprof/list.ts";
+import { pprofMeta } from "../../tools/pprof/meta_tool.ts";
+import { pprofPeek } from "../../tools/pprof/peek.ts";
+import { pprofTop } from "../../tools/pprof/top.ts";
+import { pprofTracesHead } from "../../tools/pprof/traces.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import type { FlagSpecs, FlagValues } from "../flags.ts";
 import { EXIT } from "../io.ts";

@@ -1,0 +1,71 @@
+/**
+ * `pprof.list`: annotated source of the functions matching a regexp.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { compileRE2 } from "../../regex/re2.ts";
+import { listReport, renderList } from "../../report/list.ts";
+import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
+import type { ToolContext, ToolDef } from "../registry.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
+import { binaryArgs, reportFor } from "./run.ts";
+
+const input = z.object({
+  profile: profileArg,
+  binary: binaryArg,
+  function: regexArg("Functions to list, matched against their names"),
+  repo_root: z.string().describe("Directory the sources are in (default: the base dir, else the current one)")
+    .optional(),
+  trim_path: z.string().describe("Path prefix to strip from the profile's file names before looking them up")
+    .optional(),
+  source_paths: z.union([z.array(z.string()), z.string()]).describe("More directories to search for sources")
+    .optional(),
+  ...limitArgs,
+}).strict();
+
+const output = z.object(rawFields);
+
+/** pprof.list's handler. Sources are searched in repo_root, then every source path. */
+export async function pprofList(
+  a: z.infer<typeof input>,
+  ctx?: Pick<ToolContext, "signal" | "sandbox">,
+) {
+  const regex = compileRE2(a.function, "function");
+  const extra = typeof a.source_paths === "string" ? [a.source_paths] : a.source_paths ?? [];
+  const root = a.repo_root || ctx?.sandbox.base || ".";
+  const searchPath = [root, ...extra.filter((s) => s !== "")].join(":");
+  const { report } = await reportFor(a.profile, "list", { sourcePath: searchPath, trimPath: a.trim_path ?? "" }, ctx);
+  // Source files named by the profile are paths too: inside the base dir only.
+  const sandbox = ctx?.sandbox;
+  const allowed = (path: string) => {
+    if (!sandbox?.base) return true;
+    try {
+      sandbox.resolve("source_paths", path);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const text = renderList(report, listReport(report, regex, a.function, allowed));
+  const flags = ["-list", a.function, ...pprofFlags({ trim_path: a.trim_path, source_path: searchPath })];
+  return {
+    command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]),
+    ...rawPayload(text, report.warnings, a),
+  };
+}
+
+/** The pprof.list tool. */
+export const listTool: ToolDef<typeof input, typeof output> = {
+  name: "pprof.list",
+  title: "Annotated source",
+  description: "Source lines of the functions matching a regexp, each with its flat and cumulative weight " +
+    "(`go tool pprof -list`). Use it to find the exact line that is hot. Needs the source files: point repo_root " +
+    "(and source_paths) at a checkout.",
+  input,
+  output,
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  noMatches: true,
+  text: (o) => o.raw,
+  run: (a, ctx) => pprofList(a, ctx),
+};

@@ -1,0 +1,48 @@
+/**
+ * `pprof.peek`: callers and callees of the functions matching a regexp.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { compileRE2 } from "../../regex/re2.ts";
+import { renderTree, treeReport } from "../../report/tree.ts";
+import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
+import type { ToolContext, ToolDef } from "../registry.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
+import { binaryArgs, reportFor } from "./run.ts";
+
+const input = z.object({
+  profile: profileArg,
+  binary: binaryArg,
+  regex: regexArg("Functions to show, matched against their names"),
+  sample_index: z.string().describe("Sample type (name or index)").optional(),
+  ...limitArgs,
+}).strict();
+
+const output = z.object(rawFields);
+
+/** pprof.peek's handler. */
+export async function pprofPeek(a: z.infer<typeof input>, ctx?: Pick<ToolContext, "signal">) {
+  const regex = compileRE2(a.regex, "regex");
+  const { report } = await reportFor(a.profile, "peek", { sampleIndex: a.sample_index ?? "" }, ctx);
+  const text = renderTree(treeReport(report, regex, a.regex));
+  const flags = ["-peek", a.regex, ...pprofFlags({ sample_index: a.sample_index })];
+  return {
+    command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]),
+    ...rawPayload(text, report.warnings, a),
+  };
+}
+
+/** The pprof.peek tool. */
+export const peekTool: ToolDef<typeof input, typeof output> = {
+  name: "pprof.peek",
+  title: "Callers and callees",
+  description: "Who calls the functions matching a regexp and what they call, with the weight of each edge " +
+    "(`go tool pprof -peek`). Use after pprof.top to see where a hot function's time comes from and goes to.",
+  input,
+  output,
+  annotations: { readOnlyHint: true, openWorldHint: false },
+  noMatches: true,
+  text: (o) => o.raw,
+  run: (a, ctx) => pprofPeek(a, ctx),
+};

@@ -1,0 +1,34 @@
+/**
+ * Running a native report for a tool call.
+ *
+ * @module
+ */
+import { loadProfile } from "../../profile/load.ts";
+import type { Profile } from "../../profile/model.ts";
+import { type Command, defaultConfig, type ReportConfig } from "../../report/config.ts";
+import { newReport, type Report } from "../../report/report.ts";
+import type { ToolContext } from "../registry.ts";
+
+/** Loads a profile, honouring cancellation. */
+export async function loadForTool(path: string, ctx?: Pick<ToolContext, "signal">): Promise<Profile> {
+  ctx?.signal.throwIfAborted();
+  const p = await loadProfile(path);
+  ctx?.signal.throwIfAborted();
+  return p;
+}
+
+/** A report of the profile at `path` with pprof's defaults plus `cfg`. */
+export async function reportFor(
+  path: string,
+  cmd: Command,
+  cfg: Partial<ReportConfig>,
+  ctx?: Pick<ToolContext, "signal">,
+): Promise<{ profile: Profile; report: Report }> {
+  const profile = await loadForTool(path, ctx);
+  return { profile, report: newReport(profile, cmd, { ...defaultConfig(), ...cfg }) };
+}
+
+/** `[binary]` when a binary was given: it goes before the profile in pprof's command line. */
+export function binaryArgs(binary?: string): string[] {
+  return binary ? [binary] : [];
+}

@@ -1,0 +1,133 @@
+/**
+ * `pprof.top`: the top table, parsed rows, next-step hints and an optional
+ * rolling baseline comparison.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { renderTop, textRows, topReport } from "../../report/top.ts";
+import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
+import { detectKind } from "../meta.ts";
+import type { ToolContext, ToolDef } from "../registry.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, regexArg, textRow, topSummary } from "./args.ts";
+import { BASELINE_FILE, baselineKey, updateBaseline } from "./baseline.ts";
+import { topHints } from "./hints.ts";
+import { binaryArgs, reportFor } from "./run.ts";
+
+/** The arguments of a top request (also used by diff_top and regression checks). */
+export const topInput = {
+  profile: profileArg,
+  binary: binaryArg,
+  cum: z.boolean().describe("Sort by cumulative weight instead of flat").optional(),
+  nodecount: z.number().int().min(0).describe("Show at most this many functions (0 or absent: all)").optional(),
+  focus: regexArg("Only samples with a frame matching this").optional(),
+  ignore: regexArg("Drop samples with a frame matching this").optional(),
+  sample_index: z.string().describe("Sample type to report, by name (cpu, alloc_space, delay…) or index").optional(),
+  ...limitArgs,
+};
+
+const input = z.object({
+  ...topInput,
+  compare_baseline: z.boolean().describe("Compare with the rolling baseline of earlier calls and update it")
+    .optional(),
+  baseline_key: z.string().describe("Baseline name (default: service:env, else 'default')").optional(),
+  baseline_path: z.string().describe("Baselines file (default: .pprof-mcp-baselines.json in the base dir)")
+    .optional(),
+  service: z.string().describe("Service name, for the baseline key").optional(),
+  env: z.string().describe("Environment, for the baseline key").optional(),
+}).strict();
+
+const deviation = z.object({
+  function: z.string(),
+  metric: z.enum(["flat_pct", "cum_pct"]),
+  current: z.number(),
+  baseline: z.number(),
+  delta: z.number(),
+  severity: z.enum(["low", "medium", "high"]),
+});
+
+const output = z.object({
+  ...rawFields,
+  rows: z.array(textRow),
+  summary: topSummary,
+  hints: z.array(z.string()).optional(),
+  baseline: z.object({
+    key: z.string(),
+    profile_kind: z.string(),
+    sample_index: z.string().optional(),
+    baseline_samples: z.number().int(),
+    deviations: z.array(deviation),
+    warnings: z.array(z.string()).optional(),
+  }).optional(),
+});
+
+type TopArgs = z.infer<typeof input>;
+type TopPayload = z.infer<typeof output>;
+
+/** The `go tool pprof` arguments of a top request. */
+export function topArgs(a: Omit<TopArgs, "profile"> & { profile: string }): string[] {
+  const flags = pprofFlags({
+    cum: a.cum,
+    nodecount: a.nodecount,
+    focus: a.focus,
+    ignore: a.ignore,
+    sample_index: a.sample_index,
+  });
+  return ["-top", ...flags, ...binaryArgs(a.binary), a.profile];
+}
+
+const pct = (s: string) => {
+  const n = Number(s.replace(/%$/, ""));
+  return Number.isFinite(n) ? n : 0;
+};
+
+/** pprof.top's handler. */
+export async function pprofTop(a: TopArgs, ctx?: Pick<ToolContext, "signal" | "sandbox">): Promise<TopPayload> {
+  const { profile, report } = await reportFor(a.profile, "top", {
+    sort: a.cum ? "cum" : "flat",
+    nodeCount: a.nodecount ? a.nodecount : -1,
+    focus: a.focus ?? "",
+    ignore: a.ignore ?? "",
+    sampleIndex: a.sample_index ?? "",
+  }, ctx);
+  const top = topReport(report);
+  const out: TopPayload = {
+    command: pprofCommand(topArgs(a)),
+    ...rawPayload(renderTop(top), top.warnings, a),
+    ...textRows(top),
+  };
+  const hints = topHints(profile, out.rows.map((r) => r.name), a.sample_index ?? "");
+  if (hints.length > 0) out.hints = hints;
+  if (a.compare_baseline) {
+    const kind = detectKind(profile, a.profile);
+    const path = a.baseline_path || join(ctx?.sandbox.base ?? Deno.cwd(), BASELINE_FILE);
+    const current = new Map(out.rows.map((r) => [r.name, { flat: pct(r.flat_pct), cum: pct(r.cum_pct) }]));
+    const key = baselineKey({
+      baselineKey: a.baseline_key,
+      service: a.service,
+      env: a.env,
+      kind,
+      sampleIndex: a.sample_index,
+    });
+    out.baseline = await updateBaseline(path, key, kind, a.sample_index, current);
+  }
+  return out;
+}
+
+/** The pprof.top tool. */
+export const topTool: ToolDef<typeof input, typeof output> = {
+  name: "pprof.top",
+  title: "Top functions",
+  description: "The hottest functions of a profile (CPU, heap, mutex, goroutine…) by flat or cumulative weight: " +
+    "the exact table of `go tool pprof -top`, plus parsed rows and hints on what to look at next. Start here. " +
+    "Filter with focus/ignore (Go regexps), pick the sample type with sample_index, sort with cum. " +
+    "With compare_baseline, also reports functions that moved away from their rolling average in earlier calls.",
+  input,
+  output,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  summary: (o) =>
+    `${o.rows.length} functions; ${o.summary.header_lines.find((l) => l.startsWith("Showing nodes")) ?? ""}`,
+  text: (o) => o.raw + (o.hints?.length ? "\nHints:\n" + o.hints.map((h) => "- " + h).join("\n") : ""),
+  run: (a, ctx) => pprofTop(a, ctx),
+};

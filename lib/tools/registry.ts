@@ -1,0 +1,217 @@
+/**
+ * The one registry of tools. Each tool is defined once (name, title,
+ * description, zod input and output schemas, annotations, handler); the MCP
+ * server and the CLI both list and call tools through this registry, so the
+ * validation, path sandboxing, error envelope and result shape are the same
+ * everywhere.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type ErrorCode, NoMatchError, UserError } from "../errors.ts";
+import type { HandleRegistry } from "./handles.ts";
+import type { Sandbox } from "./sandbox.ts";
+import { type JsonSchema, jsonSchema, validateArgs } from "./schema.ts";
+
+/** How tool names are exposed: dotted, or with `_` for clients that reject dots (Codex). */
+export type NameMode = "default" | "codex";
+
+/** The exposed name of a canonical tool name. */
+export function exposedName(name: string, mode: NameMode): string {
+  return mode === "codex" ? name.replaceAll(".", "_") : name;
+}
+
+/** The naming mode: the `--tool-name-mode` flag if given, else `PPROF_MCP_TOOL_NAME_MODE`; only "codex" counts. */
+export function nameMode(flag?: string, env?: string): NameMode {
+  const pick = (flag ?? "").trim() !== "" ? flag! : env ?? "";
+  return pick.trim().toLowerCase() === "codex" ? "codex" : "default";
+}
+
+/** MCP tool annotations. */
+export interface ToolAnnotations {
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** What a handler gets besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the client cancels the call. */
+  signal: AbortSignal;
+  /** Reports progress to the client, when it asked for it. */
+  progress(done: number, total?: number, message?: string): Promise<void>;
+  sandbox: Sandbox;
+  handles: HandleRegistry;
+  /** The name the client called the tool by. */
+  exposedName: string;
+}
+
+/** A tool: schemas, annotations and one handler. */
+// deno-lint-ignore no-explicit-any
+export interface ToolDef<I extends z.ZodObject<any> = z.ZodObject<any>, O extends z.ZodType = z.ZodType> {
+  /** Canonical (dotted) name. */
+  name: string;
+  title: string;
+  /** Written for a model choosing among tools: what it does, when to use it. */
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  /** The tool can answer "no matches" (a result, not an error). */
+  noMatches?: boolean;
+  /** A one-line summary put before the result in the text content. */
+  summary?(out: z.infer<O>): string;
+  /** The text body (default: the result as compact JSON). */
+  text?(out: z.infer<O>): string;
+  run(args: z.infer<I>, ctx: ToolContext): Promise<z.infer<O>>;
+}
+
+const errorPayload = z.object({
+  error: z.object({
+    message: z.string(),
+    code: z.enum(["INVALID_ARGUMENT", "NOT_FOUND", "CANCELED", "INTERNAL"]),
+    details: z.object({
+      field: z.string().optional(),
+      expected: z.string().optional(),
+      received: z.string().optional(),
+      hint: z.string().optional(),
+    }).optional(),
+  }),
+});
+
+const noMatchPayload = z.object({
+  matched: z.literal(false),
+  reason: z.literal("no_matches"),
+  tool: z.string(),
+  hint: z.string(),
+  pattern: z.string().optional(),
+});
+
+/** An MCP tool as tools/list describes it. */
+export interface ListedTool {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: JsonSchema;
+  outputSchema: JsonSchema;
+  annotations: ToolAnnotations & { title: string };
+}
+
+/** A tools/call result. */
+export interface ToolResult {
+  content: { type: "text"; text: string }[];
+  structuredContent: Record<string, unknown>;
+  isError: boolean;
+}
+
+function errorResult(message: string, code: ErrorCode, details: UserError["details"] = {}): ToolResult {
+  const d = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined && v !== ""));
+  const lines = [message];
+  if (d.expected) lines.push(`Expected: ${d.expected}`);
+  if (d.received) lines.push(`Received: ${d.received}`);
+  if (d.hint) lines.push(`Hint: ${d.hint}`);
+  const error = Object.keys(d).length > 0 ? { message, code, details: d } : { message, code };
+  return { content: [{ type: "text", text: lines.join("\n") }], structuredContent: { error }, isError: true };
+}
+
+/** The registry: add tools, list them, call them. */
+export class ToolRegistry {
+  #tools = new Map<string, ToolDef>();
+  #schemas = new Map<string, { input: JsonSchema; output: JsonSchema }>();
+
+  /** Adds a tool; names must be non-empty and unique. */
+  add(def: ToolDef): void {
+    if (def.name.trim() === "") throw new Error("tool name must not be empty");
+    if (this.#tools.has(def.name)) throw new Error(`duplicate tool name ${def.name}`);
+    this.#tools.set(def.name, def);
+  }
+
+  /** Every tool, by canonical name. */
+  get tools(): ToolDef[] {
+    return [...this.#tools.values()];
+  }
+
+  /** JSON Schemas of a tool's input and of every result it can give (payload, no match, error). */
+  schemas(def: ToolDef): { input: JsonSchema; output: JsonSchema } {
+    let s = this.#schemas.get(def.name);
+    if (!s) {
+      const results = def.noMatches ? [def.output, noMatchPayload, errorPayload] : [def.output, errorPayload];
+      s = {
+        input: jsonSchema(def.input, "input"),
+        output: jsonSchema(z.union(results as [z.ZodType, z.ZodType]), "output"),
+      };
+      this.#schemas.set(def.name, s);
+    }
+    return s;
+  }
+
+  /** tools/list: every tool under its exposed name, sorted by that name. */
+  list(mode: NameMode): ListedTool[] {
+    return this.tools.map((def) => {
+      const name = exposedName(def.name, mode);
+      const description = mode === "codex" ? `Codex tool name: ${name}\n\n${def.description}` : def.description;
+      const { input, output } = this.schemas(def);
+      return {
+        name,
+        title: def.title,
+        description,
+        inputSchema: input,
+        outputSchema: output,
+        annotations: { title: def.title, ...def.annotations },
+      };
+    }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** The tool exposed as `name` in `mode`. */
+  find(name: string, mode: NameMode): ToolDef | undefined {
+    return this.tools.find((t) => exposedName(t.name, mode) === name);
+  }
+
+  /**
+   * tools/call: validates the arguments, resolves paths and handles through
+   * the sandbox, runs the handler and shapes the result or error.
+   */
+  async call(name: string, args: unknown, mode: NameMode, ctx: Omit<ToolContext, "exposedName">): Promise<ToolResult> {
+    const def = this.find(name, mode);
+    if (!def) {
+      return errorResult(`unknown tool "${name}"`, "INVALID_ARGUMENT", {
+        hint: "Call tools/list (or `pprof-mcp tools`) for the available tools.",
+      });
+    }
+    try {
+      validateArgs(this.schemas(def).input, args);
+      const parsed = def.input.parse(args ?? {});
+      const resolved = ctx.sandbox.resolveArgs(parsed);
+      const out = await def.run(resolved, { ...ctx, exposedName: name });
+      const summary = def.summary?.(out);
+      const body = def.text?.(out) ?? JSON.stringify(out);
+      return {
+        content: [{ type: "text", text: summary ? `${summary}\n\n${body}` : body }],
+        structuredContent: out as Record<string, unknown>,
+        isError: false,
+      };
+    } catch (e) {
+      if (e instanceof NoMatchError) return noMatchResult(name, e, args);
+      if (ctx.signal.aborted || (e instanceof DOMException && e.name === "AbortError")) {
+        return errorResult("the call was canceled", "CANCELED");
+      }
+      if (e instanceof UserError) return errorResult(e.message, e.code, e.details);
+      return errorResult(e instanceof Error ? e.message : String(e), "INTERNAL");
+    }
+  }
+}
+
+function noMatchResult(tool: string, e: NoMatchError, args: unknown): ToolResult {
+  const a = (args ?? {}) as Record<string, unknown>;
+  const pattern = ["regex", "function", "focus", "tag_focus", "tag_show"]
+    .map((k) => a[k])
+    .find((v) => typeof v === "string" && v !== "") as string | undefined;
+  const hint = e.details.hint ?? "Try a broader, case-insensitive regexp such as (?i)Name.";
+  const payload = { matched: false, reason: "no_matches", tool, hint, ...(pattern ? { pattern } : {}) };
+  return {
+    content: [{ type: "text", text: `${e.message}\nHint: ${hint}` }],
+    structuredContent: payload,
+    isError: false,
+  };
+}
