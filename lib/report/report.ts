@@ -203,6 +203,50 @@ export function trimmedGraph(r: Report, frames = reportFrames(r)): TrimmedGraph 
   return { graph: g, origCount, droppedNodes, droppedEdges };
 }
 
+/** A graph node as the text reports print it: values, their text, and percentages of the total. */
+export interface NodeRow {
+  /** The node's id in the graph. */
+  id: number;
+  name: string;
+  flat: number;
+  cum: number;
+  /** Values in the report's unit, as printed ("1.48s", "0"). */
+  flatText: string;
+  cumText: string;
+  /** Percentages as printed ("5.92%", "0.087%", "  100%"). */
+  flatPct: string;
+  sumPct: string;
+  cumPct: string;
+}
+
+/**
+ * Rows for the graph's nodes in order (only those `keep` accepts), with the
+ * running flat sum pprof prints as sum%.
+ */
+export function nodeRows(r: Report, g: Graph, keep: (name: string) => boolean = () => true): NodeRow[] {
+  const names = g.frames.table.names;
+  let flatSum = 0;
+  const rows: NodeRow[] = [];
+  for (const n of g.nodes) {
+    if (!keep(names[n])) continue;
+    const flat = flatValue(g, n);
+    const cum = cumValue(g, n);
+    flatSum += flat;
+    rows.push({
+      id: n,
+      name: names[n],
+      flat,
+      cum,
+      flatText: formatValue(r, flat),
+      cumText: formatValue(r, cum),
+      flatPct: percentage(flat, r.total),
+      sumPct: percentage(flatSum, r.total),
+      cumPct: percentage(cum, r.total),
+    });
+  }
+  return rows;
+}
+
 /** Picks the output unit from the graph's values when it is "minimum", as pprof does. */
 export function selectOutputUnit(r: Report, g: Graph): void {
   if (r.outputUnit !== "minimum" || g.nodes.length === 0) return;

@@ -5,25 +5,21 @@
  * @module
  */
 import { padStart } from "../format/gofmt.ts";
-import { percentage } from "../format/units.ts";
-import { cumValue, flatValue } from "../graph/graph.ts";
 import { inlineLabels } from "../graph/order.ts";
-import { formatValue, type Report, reportLabels, selectOutputUnit, trimmedGraph } from "./report.ts";
+import {
+  formatValue,
+  type NodeRow,
+  nodeRows,
+  type Report,
+  reportLabels,
+  selectOutputUnit,
+  trimmedGraph,
+} from "./report.ts";
 
 /** One row of a top report. */
-export interface TopRow {
-  name: string;
+export interface TopRow extends NodeRow {
   /** "(inline)", "(partial-inline)" or "". */
   inline: string;
-  flat: number;
-  cum: number;
-  /** Values in the report's unit, as printed ("1.48s", "0"). */
-  flatText: string;
-  cumText: string;
-  /** Percentages as printed, trimmed ("5.92%"). */
-  flatPct: string;
-  sumPct: string;
-  cumPct: string;
 }
 
 /** A top report: header lines and rows. */
@@ -43,29 +39,10 @@ export function topReport(r: Report): TopReport {
   const t = trimmedGraph(r);
   const g = t.graph;
   selectOutputUnit(r, g);
-  const labels = reportLabels(r, t);
   const inl = inlineLabels(g);
-  const names = g.frames.table.names;
-  let flatSum = 0;
-  const rows = g.nodes.map((n): TopRow => {
-    const flat = flatValue(g, n);
-    const cum = cumValue(g, n);
-    flatSum += flat;
-    return {
-      name: names[n],
-      inline: inl.get(n) ?? "",
-      flat,
-      cum,
-      flatText: formatValue(r, flat),
-      cumText: formatValue(r, cum),
-      flatPct: percentage(flat, r.total),
-      sumPct: percentage(flatSum, r.total),
-      cumPct: percentage(cum, r.total),
-    };
-  });
   return {
-    labels,
-    rows,
+    labels: reportLabels(r, t),
+    rows: nodeRows(r, g).map((row) => ({ ...row, inline: inl.get(row.id) ?? "" })),
     total: r.total,
     totalText: formatValue(r, r.total),
     unit: r.outputUnit,

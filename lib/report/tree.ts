@@ -7,9 +7,16 @@
 import { NoMatchError } from "../errors.ts";
 import { padStart } from "../format/gofmt.ts";
 import { percentage } from "../format/units.ts";
-import { cumValue, flatValue } from "../graph/graph.ts";
 import { adjacency, sortEdges } from "../graph/order.ts";
-import { formatValue, type Report, reportLabels, selectOutputUnit, trimmedGraph } from "./report.ts";
+import {
+  formatValue,
+  type NodeRow,
+  nodeRows,
+  type Report,
+  reportLabels,
+  selectOutputUnit,
+  trimmedGraph,
+} from "./report.ts";
 
 const SEPARATOR = "----------------------------------------------------------+-------------";
 const LEGEND = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
@@ -25,15 +32,7 @@ export interface TreeEdge {
 }
 
 /** One node of a tree report with its context. */
-export interface TreeNode {
-  name: string;
-  flat: number;
-  cum: number;
-  flatText: string;
-  cumText: string;
-  flatPct: string;
-  sumPct: string;
-  cumPct: string;
+export interface TreeNode extends NodeRow {
   callers: TreeEdge[];
   callees: TreeEdge[];
 }
@@ -67,26 +66,11 @@ export function treeReport(r: Report, symbol?: RegExp, symbolText = symbol?.sour
       inline: !!g.edges.inline[e],
     };
   };
-  let flatSum = 0;
-  const nodes: TreeNode[] = [];
-  for (const n of g.nodes) {
-    if (symbol && !symbol.test(names[n])) continue;
-    const flat = flatValue(g, n);
-    const cum = cumValue(g, n);
-    flatSum += flat;
-    nodes.push({
-      name: names[n],
-      flat,
-      cum,
-      flatText: formatValue(r, flat),
-      cumText: formatValue(r, cum),
-      flatPct: percentage(flat, r.total),
-      sumPct: percentage(flatSum, r.total),
-      cumPct: percentage(cum, r.total),
-      callers: sortEdges(g, adj.in[n]).map((e) => edge(e, cum, g.edges.src[e])),
-      callees: sortEdges(g, adj.out[n]).map((e) => edge(e, cum, g.edges.dst[e])),
-    });
-  }
+  const nodes = nodeRows(r, g, (name) => !symbol || symbol.test(name)).map((row): TreeNode => ({
+    ...row,
+    callers: sortEdges(g, adj.in[row.id]).map((e) => edge(e, row.cum, g.edges.src[e])),
+    callees: sortEdges(g, adj.out[row.id]).map((e) => edge(e, row.cum, g.edges.dst[e])),
+  }));
   if (symbol && nodes.length === 0) throw noMatches(symbolText);
   return { labels: reportLabels(r, t), nodes, nonEmpty: g.nodes.length > 0 };
 }

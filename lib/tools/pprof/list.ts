@@ -6,10 +6,10 @@
 import { z } from "zod";
 import { compileRE2 } from "../../regex/re2.ts";
 import { listReport, renderList } from "../../report/list.ts";
-import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
+import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
-import { binaryArgs, reportFor } from "./run.ts";
+import { rawResult, reportFor } from "./run.ts";
 
 const input = z.object({
   profile: profileArg,
@@ -49,10 +49,7 @@ export async function pprofList(
   };
   const text = renderList(report, listReport(report, regex, a.function, allowed));
   const flags = ["-list", a.function, ...pprofFlags({ trim_path: a.trim_path, source_path: searchPath })];
-  return {
-    command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]),
-    ...rawPayload(text, report.warnings, a),
-  };
+  return rawResult(flags, a, text, report.warnings);
 }
 
 /** The pprof.list tool. */

@@ -6,10 +6,10 @@
 import { z } from "zod";
 import { compileRE2 } from "../../regex/re2.ts";
 import { renderTree, treeReport } from "../../report/tree.ts";
-import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
+import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
-import { binaryArgs, reportFor } from "./run.ts";
+import { rawResult, reportFor } from "./run.ts";
 
 const input = z.object({
   profile: profileArg,
@@ -27,10 +27,7 @@ export async function pprofPeek(a: z.infer<typeof input>, ctx?: Pick<ToolContext
   const { report } = await reportFor(a.profile, "peek", { sampleIndex: a.sample_index ?? "" }, ctx);
   const text = renderTree(treeReport(report, regex, a.regex));
   const flags = ["-peek", a.regex, ...pprofFlags({ sample_index: a.sample_index })];
-  return {
-    command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]),
-    ...rawPayload(text, report.warnings, a),
-  };
+  return rawResult(flags, a, text, report.warnings);
 }
 
 /** The pprof.peek tool. */

@@ -7,7 +7,9 @@ import { loadProfile } from "../../profile/load.ts";
 import type { Profile } from "../../profile/model.ts";
 import { type Command, defaultConfig, type ReportConfig } from "../../report/config.ts";
 import { newReport, type Report } from "../../report/report.ts";
+import { pprofCommand, rawPayload } from "../common.ts";
 import type { ToolContext } from "../registry.ts";
+import type { TruncateOptions } from "../truncate.ts";
 
 /** Loads a profile, honouring cancellation. */
 export async function loadForTool(path: string, ctx?: Pick<ToolContext, "signal">): Promise<Profile> {
@@ -31,4 +33,18 @@ export async function reportFor(
 /** `[binary]` when a binary was given: it goes before the profile in pprof's command line. */
 export function binaryArgs(binary?: string): string[] {
   return binary ? [binary] : [];
+}
+
+/**
+ * The result of a report tool: the equivalent pprof command line (`flags`, then
+ * the binary and the profile) and the limited report text with pprof's notes.
+ */
+export function rawResult(
+  flags: string[],
+  a: TruncateOptions & { profile: string; binary?: string },
+  text: string,
+  notes: string[],
+  limits: TruncateOptions = a,
+) {
+  return { command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]), ...rawPayload(text, notes, limits) };
 }

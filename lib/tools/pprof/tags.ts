@@ -8,10 +8,10 @@ import { z } from "zod";
 import { labelKeys } from "../meta.ts";
 import { renderTags, tagsReport } from "../../report/tags.ts";
 import { renderTop, topReport } from "../../report/top.ts";
-import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
+import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { binaryArg, limitArgs, profileArg, rawFields } from "./args.ts";
-import { binaryArgs, reportFor } from "./run.ts";
+import { rawResult, reportFor } from "./run.ts";
 
 const input = z.object({
   profile: profileArg,
@@ -57,10 +57,7 @@ export async function pprofTags(a: z.infer<typeof input>, ctx?: Pick<ToolContext
       sample_index: a.sample_index,
     }),
   ];
-  const payload = {
-    command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]),
-    ...rawPayload(text, report.warnings, a),
-  };
+  const payload = rawResult(flags, a, text, report.warnings);
   return listing || (!a.tag_focus && !a.tag_ignore) ? { ...payload, tags: labelKeys(profile) } : payload;
 }
 

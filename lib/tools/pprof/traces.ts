@@ -6,10 +6,10 @@
  */
 import { z } from "zod";
 import { renderTraces, tracesReport } from "../../report/traces.ts";
-import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
+import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
-import { binaryArgs, reportFor } from "./run.ts";
+import { rawResult, reportFor } from "./run.ts";
 
 const headInput = z.object({
   profile: profileArg,
@@ -26,12 +26,8 @@ const output = z.object(rawFields);
 export async function pprofTracesHead(a: z.infer<typeof headInput>, ctx?: Pick<ToolContext, "signal">) {
   const { report } = await reportFor(a.profile, "traces", {}, ctx);
   const n = Math.min(a.lines || a.max_lines || 200, 500);
-  const payload = rawPayload(renderTraces(tracesReport(report)), report.warnings, {
-    max_lines: n,
-    max_bytes: a.max_bytes,
-    truncate_strategy: "head",
-  });
-  return { command: pprofCommand(["-traces", ...binaryArgs(a.binary), a.profile]), ...payload };
+  const limits = { max_lines: n, max_bytes: a.max_bytes, truncate_strategy: "head" };
+  return rawResult(["-traces"], a, renderTraces(tracesReport(report)), report.warnings, limits);
 }
 
 /** The pprof.traces_head tool. */
@@ -68,10 +64,7 @@ export async function pprofFocusPaths(a: z.infer<typeof focusInput>, ctx?: Pick<
   );
   const text = renderTraces(tracesReport(report));
   const flags = ["-traces", "-focus", a.function, ...pprofFlags({ sample_index: a.sample_index })];
-  return {
-    command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]),
-    ...rawPayload(text, report.warnings, a),
-  };
+  return rawResult(flags, a, text, report.warnings);
 }
 
 /** The pprof.focus_paths tool. */
