@@ -11,6 +11,8 @@ console.log(t.match(/--(allow|unstable)-\S+/g).join(" "))')"
 
 # pprof-mcp as the compiled binary runs it.
 pprof_mcp() { "$deno" run "${perms[@]}" "$work/pprof-mcp.js" "$@"; }
+# One run first, so Deno's code cache for the new file is warm, as for an installed binary.
+pprof_mcp --version > /dev/null
 
 # measure LABEL COMMAND...: runs it, keeps stdout in $work/LABEL.out, prints seconds and peak MB.
 measure() {
