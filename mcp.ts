@@ -46,18 +46,20 @@ export async function serveConfined(args: string[], base: string, entry: string)
     );
     return false;
   }
-  await new Promise<void>((resolve) => {
-    worker.onmessage = (e) => {
-      if (e.data === "closed") resolve();
-    };
-    worker.onerror = (e) => {
-      console.error(`pprof-mcp: ${e.message}`);
-      e.preventDefault();
-      resolve();
-    };
-    worker.postMessage({ args, base });
-  });
-  worker.terminate();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.onmessage = (e) => {
+        if (e.data === "closed") resolve();
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        reject(new Error(e.message));
+      };
+      worker.postMessage({ args, base });
+    });
+  } finally {
+    worker.terminate();
+  }
   return true;
 }
 

@@ -85,6 +85,9 @@ export interface Profile {
   mappings: Mapping[];
 }
 
+/** The label pprof puts on the samples of a `-diff_base` profile; percentages are then of the base. */
+export const DIFF_BASE_LABEL = "pprof::base";
+
 /** Value of sample `s` for sample type `t`. */
 export function sampleValue(p: Profile, s: number, t: number): number {
   return p.values[s * p.sampleTypes.length + t];

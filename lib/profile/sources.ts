@@ -8,10 +8,7 @@
 import { UserError } from "../errors.ts";
 import { loadProfile } from "./load.ts";
 import { combineProfiles, normalizeProfile, ProfileMerger, scaleProfile, setLabel } from "./merge.ts";
-import type { Profile } from "./model.ts";
-
-/** The label pprof puts on samples of a `-diff_base` profile. */
-export const DIFF_BASE_LABEL = "pprof::base";
+import { DIFF_BASE_LABEL, type Profile } from "./model.ts";
 
 /** What to load. */
 export interface Sources {

@@ -302,24 +302,21 @@ export function filterTagsByName(
 ): { view: ProfileView; show: boolean; hide: boolean } {
   const p = v.profile;
   const kept = v.labelKept ? v.labelKept.slice() : new Uint8Array(p.labelKey.length).fill(1);
-  const decision = new Map<number, boolean>();
+  // Per label key: [shown, hidden], decided once.
+  const decision = new Map<number, [boolean, boolean]>();
   let sm = false, hm = false;
   for (const s of v.samples) {
     for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
       if (!kept[j]) continue;
-      const key = p.labelKey[j];
-      let remove = decision.get(key);
-      if (remove === undefined) {
-        const name = p.strings[key];
-        const matchShow = !show || show.test(name);
-        const matchHide = !!hide && hide.test(name);
-        remove = !matchShow || matchHide;
-        decision.set(key, remove);
+      let d = decision.get(p.labelKey[j]);
+      if (!d) {
+        const name = p.strings[p.labelKey[j]];
+        d = [!show || show.test(name), !!hide && hide.test(name)];
+        decision.set(p.labelKey[j], d);
       }
-      const name = p.strings[key];
-      if (!show || show.test(name)) sm = true;
-      if (hide && hide.test(name)) hm = true;
-      if (remove) kept[j] = 0;
+      sm ||= d[0];
+      hm ||= d[1];
+      if (!d[0] || d[1]) kept[j] = 0;
     }
   }
   return { view: { ...v, labelKept: kept }, show: sm, hide: hm };

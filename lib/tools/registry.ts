@@ -197,6 +197,7 @@ export class ToolRegistry {
         return errorResult("the call was canceled", "CANCELED");
       }
       if (e instanceof UserError) return errorResult(e.message, e.code, e.details);
+      if (e instanceof z.ZodError) return errorResult(`invalid arguments: ${z.prettifyError(e)}`, "INVALID_ARGUMENT");
       return errorResult(e instanceof Error ? e.message : String(e), "INTERNAL");
     }
   }
