@@ -52,12 +52,6 @@ export function cumValue(g: Graph, n: number): number {
   return g.cumDiv[n] === 0 ? g.cum[n] : Math.trunc(g.cum[n] / g.cumDiv[n]);
 }
 
-/** Weight of an edge, divided for mean reports. */
-export function edgeValue(g: Graph, e: number): number {
-  const d = g.edges.weightDiv[e];
-  return d === 0 ? g.edges.weight[e] : Math.trunc(g.edges.weight[e] / d);
-}
-
 // Edges are looked up once per frame of every sample, so they live in an
 // open-addressing hash table over typed arrays rather than a Map, with a
 // one-entry cache per callee (a node is usually reached from the same caller).

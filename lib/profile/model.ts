@@ -87,13 +87,3 @@ export interface Profile {
 
 /** The label pprof puts on the samples of a `-diff_base` profile; percentages are then of the base. */
 export const DIFF_BASE_LABEL = "pprof::base";
-
-/** Value of sample `s` for sample type `t`. */
-export function sampleValue(p: Profile, s: number, t: number): number {
-  return p.values[s * p.sampleTypes.length + t];
-}
-
-/** Names of the sample types, in order. */
-export function sampleTypeNames(p: Profile): string[] {
-  return p.sampleTypes.map((st) => st.type);
-}

@@ -68,8 +68,3 @@ export function selectSamples(v: ProfileView, keep: Uint32Array): ProfileView {
   }
   return { ...v, samples, stackFrom, stackTo };
 }
-
-/** Value of kept sample `i` for sample type `t`. */
-export function viewValue(v: ProfileView, i: number, t: number): number {
-  return v.profile.values[v.samples[i] * v.profile.sampleTypes.length + t];
-}
