@@ -162,14 +162,16 @@ Deno.test("mcp: every tool, called for real on fixture profiles", async (t) => {
       assert.equal(first.baseline.key, "connsync:test|cpu|default");
       assert.equal(first.baseline.baseline_samples, 1);
       assert.deepEqual(first.baseline.warnings, ["baseline initialized from current profile"]);
-      const after = ok(
-        "pprof.top",
-        await call(c, "pprof.top", {
-          profile: "cpu_after.pb.gz",
-          compare_baseline: true,
-          service: "connsync",
-          env: "test",
-        }),
+      const afterResult = await call(c, "pprof.top", {
+        profile: "cpu_after.pb.gz",
+        compare_baseline: true,
+        service: "connsync",
+        env: "test",
+      });
+      const after = ok("pprof.top", afterResult);
+      assert.match(
+        afterResult.content[0].text,
+        /\nBaseline connsync:test\|cpu\|default \(2 samples\): \d+ deviations\n- /,
       );
       assert.equal(after.baseline.baseline_samples, 2);
       const nv = after.baseline.deviations.find((d: { function: string; metric: string }) =>

@@ -23,15 +23,26 @@ export interface Sources {
   progress?: (message: string) => void;
 }
 
+// Files this large take a second or more to decode: say so on long runs.
+const LARGE_FILE = 32 << 20;
+
+async function load(path: string, progress?: (message: string) => void): Promise<Profile> {
+  if (progress) {
+    const size = await Deno.stat(path).then((i) => i.size, () => 0);
+    if (size >= LARGE_FILE) progress(`reading ${path} (${Math.round(size / (1 << 20))} MB)`);
+  }
+  return await loadProfile(path);
+}
+
 /**
  * Loads and merges profiles one at a time, so memory holds the merged result
- * and a single input. Reports progress every 10 files on long runs.
+ * and a single input. Reports progress every 10 files, and for large files.
  */
 export async function mergeFiles(files: string[], progress?: (message: string) => void): Promise<Profile> {
-  if (files.length === 1) return await loadProfile(files[0]);
+  if (files.length === 1) return await load(files[0], progress);
   const merger = new ProfileMerger();
   for (const [i, f] of files.entries()) {
-    merger.add(await loadProfile(f), f);
+    merger.add(await load(f, progress), f);
     if (files.length > 10 && ((i + 1) % 10 === 0 || i + 1 === files.length)) {
       progress?.(`merged ${i + 1}/${files.length} profiles`);
     }

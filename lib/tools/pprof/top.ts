@@ -128,6 +128,21 @@ export const topTool: ToolDef<typeof input, typeof output> = {
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   summary: (o) =>
     `${o.rows.length} functions; ${o.summary.header_lines.find((l) => l.startsWith("Showing nodes")) ?? ""}`,
-  text: (o) => o.raw + (o.hints?.length ? "\nHints:\n" + o.hints.map((h) => "- " + h).join("\n") : ""),
+  text: (o) => {
+    const parts = [o.raw];
+    if (o.hints?.length) parts.push("Hints:\n" + o.hints.map((h) => "- " + h).join("\n"));
+    if (o.baseline) {
+      const b = o.baseline;
+      const lines = b.deviations.slice(0, 10).map((d) =>
+        `- ${d.function} ${d.metric}: ${d.current}% vs ${d.baseline}% (${
+          d.delta > 0 ? "+" : ""
+        }${d.delta}, ${d.severity})`
+      );
+      parts.push(
+        `Baseline ${b.key} (${b.baseline_samples} samples): ${b.deviations.length} deviations\n` + lines.join("\n"),
+      );
+    }
+    return parts.join("\n");
+  },
   run: (a, ctx) => pprofTop(a, ctx),
 };
