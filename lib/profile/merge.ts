@@ -118,11 +118,6 @@ export class ProfileMerger {
   #sampleByKey = new Map<string, number>(); // only for hash collisions
   #count = 0;
 
-  /** Number of profiles added so far. */
-  get count(): number {
-    return this.#count;
-  }
-
   /** Adds a profile; `name` is used in error messages. */
   add(src: Profile, name = `profile #${this.#count + 1}`): void {
     if (!this.#first) {
@@ -308,11 +303,12 @@ export class ProfileMerger {
       let labelSet = this.#labelSets.get(labelsText);
       if (labelSet === undefined) this.#labelSets.set(labelsText, labelSet = this.#labelSets.size);
       const values = src.values.subarray(s * nTypes, (s + 1) * nTypes);
-      const existing = this.#findSample(locs, labelSet);
+      const hash = sampleHash(locs, labelSet);
+      const existing = this.#findSample(hash, locs, labelSet);
       if (existing !== undefined) {
         for (let t = 0; t < nTypes; t++) b.values.data[existing * nTypes + t] += values[t];
       } else {
-        this.#indexSample(b.addSample(locs, values, labels), locs, labelSet);
+        this.#indexSample(b.addSample(locs, values, labels), hash, locs, labelSet);
       }
     }
   }
@@ -340,16 +336,15 @@ export class ProfileMerger {
     return true;
   }
 
-  #findSample(locs: number[], labelSet: number): number | undefined {
-    const s = this.#sampleByHash.get(sampleHash(locs, labelSet));
+  #findSample(hash: number, locs: number[], labelSet: number): number | undefined {
+    const s = this.#sampleByHash.get(hash);
     if (s === undefined || this.#sameSample(s, locs, labelSet)) return s;
     return this.#sampleByKey.get(`${labelSet}|${locs.join(",")}`);
   }
 
-  #indexSample(s: number, locs: number[], labelSet: number): void {
+  #indexSample(s: number, hash: number, locs: number[], labelSet: number): void {
     this.#sampleLabelSet[s] = labelSet;
-    const h = sampleHash(locs, labelSet);
-    if (!this.#sampleByHash.has(h)) this.#sampleByHash.set(h, s);
+    if (!this.#sampleByHash.has(hash)) this.#sampleByHash.set(hash, s);
     else this.#sampleByKey.set(`${labelSet}|${locs.join(",")}`, s);
   }
 }
