@@ -34,19 +34,32 @@ async function load(path: string, progress?: (message: string) => void): Promise
   return await loadProfile(path);
 }
 
+/** How a merge reports and stops. */
+export interface MergeOptions {
+  /** Human progress messages: every 10 files of a long merge, and large files. */
+  progress?: (message: string) => void;
+  /** Called after each file is merged, e.g. to send MCP progress notifications. */
+  merged?: (done: number, total: number) => Promise<void>;
+  /** Checked between files. */
+  signal?: AbortSignal;
+}
+
 /**
  * Loads and merges profiles one at a time, so memory holds the merged result
- * and a single input. Reports progress every 10 files, and for large files.
+ * and a single input.
  */
-export async function mergeFiles(files: string[], progress?: (message: string) => void): Promise<Profile> {
-  if (files.length === 1) return await load(files[0], progress);
+export async function mergeFiles(files: string[], o: MergeOptions = {}): Promise<Profile> {
+  if (files.length === 1) return await load(files[0], o.progress);
   const merger = new ProfileMerger();
   for (const [i, f] of files.entries()) {
-    merger.add(await load(f, progress), f);
+    o.signal?.throwIfAborted();
+    merger.add(await load(f, o.progress), f);
     if (files.length > 10 && ((i + 1) % 10 === 0 || i + 1 === files.length)) {
-      progress?.(`merged ${i + 1}/${files.length} profiles`);
+      o.progress?.(`merged ${i + 1}/${files.length} profiles`);
     }
+    await o.merged?.(i + 1, files.length);
   }
+  o.signal?.throwIfAborted();
   return merger.finish();
 }
 
@@ -55,9 +68,9 @@ export async function loadSources(s: Sources): Promise<Profile> {
   if (s.files.length === 0) throw new UserError("no profile given");
   const base = s.base ?? [];
   if (s.normalize && base.length === 0) throw new UserError("--normalize needs a base profile (--base or --diff_base)");
-  let p = await mergeFiles(s.files, s.progress);
+  let p = await mergeFiles(s.files, s);
   if (base.length === 0) return p;
-  let b = await mergeFiles(base, s.progress);
+  let b = await mergeFiles(base, s);
   if (s.diffBase) b = setLabel(b, DIFF_BASE_LABEL, "true");
   if (s.normalize) p = normalizeProfile(p, b, s.files.join(", "), base.join(", "));
   b = scaleProfile(b, b.sampleTypes.map(() => -1));

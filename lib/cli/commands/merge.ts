@@ -25,7 +25,7 @@ export const mergeCommand: CliCommand = {
     requirePositionals(this, files, 1, "profile FILE");
     const out = v.output as string | undefined;
     if (!out) throw new UserError("merge: -o OUT is required");
-    const merged = await mergeFiles(files, (m) => void io.err(m + "\n"));
+    const merged = await mergeFiles(files, { progress: (m) => void io.err(m + "\n") });
     const bytes = encodeProfileGzip(merged);
     try {
       await writeFileAtomic(out, bytes);

@@ -6,12 +6,12 @@
 import { z } from "zod";
 import { UserError } from "../../errors.ts";
 import { encodeProfileGzip } from "../../profile/encode.ts";
-import { ProfileMerger } from "../../profile/merge.ts";
+import { mergeFiles } from "../../profile/sources.ts";
 import { writeFileAtomic } from "../../util/atomic.ts";
 import { pprofCommand } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { binaryArg } from "./args.ts";
-import { binaryArgs, loadForTool } from "./run.ts";
+import { binaryArgs } from "./run.ts";
 
 const input = z.object({
   profiles: z.union([z.array(z.string()).min(2), z.string()]).describe(
@@ -47,12 +47,10 @@ export async function pprofMerge(a: z.infer<typeof input>, ctx: Pick<ToolContext
       },
     );
   }
-  const merger = new ProfileMerger();
-  for (const [i, f] of files.entries()) {
-    merger.add(await loadForTool(f, ctx), f);
-    await ctx.progress(i + 1, files.length + 1, `merged ${i + 1}/${files.length} profiles`);
-  }
-  const merged = merger.finish();
+  const merged = await mergeFiles(files, {
+    signal: ctx.signal,
+    merged: (done, total) => ctx.progress(done, total + 1, `merged ${done}/${total} profiles`),
+  });
   await ctx.progress(files.length + 1, files.length + 1, `writing ${a.output_path}`);
   const bytes = encodeProfileGzip(merged);
   ctx.signal.throwIfAborted();
