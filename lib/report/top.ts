@@ -100,6 +100,12 @@ export function parseSeconds(text: string): number | undefined {
   return text !== "" && Number.isFinite(n) ? n : undefined;
 }
 
+/** The number in a printed percentage (`"5.92%"` → 5.92); 0 when it is not one. */
+export function parsePercent(text: string): number {
+  const n = Number(text.replace(/%$/, ""));
+  return Number.isFinite(n) ? n : 0;
+}
+
 /** The rows and summary of the original tool's `pprof top` JSON. */
 export function textRows(t: TopReport): { rows: TextRow[]; summary: { header_lines: string[]; table_header: string } } {
   const rows = t.rows.map((r): TextRow => {

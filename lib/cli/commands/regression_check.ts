@@ -6,7 +6,6 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { loadProfile } from "../../profile/load.ts";
 import { pprofRegressionCheck, type RegressionResult } from "../../tools/pprof/regression_check.ts";
 import { writeFileAtomic } from "../../util/atomic.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
@@ -93,7 +92,6 @@ export const regressionCheckCommand: CliCommand = {
     ];
     if (checks.length === 0) throw new UserError("regression-check: give at least one --check or a --checks file");
     const profile = positionals[0];
-    await loadProfile(profile); // a missing or broken file is an error, not a failed check
     const r = await pprofRegressionCheck({ profile, sample_index: v.sample_index as string | undefined, checks });
     if (v.junit) await writeFileAtomic(v.junit as string, junitXml(profile, r));
     if (v.json) await io.out(jsonText(r));

@@ -8,7 +8,9 @@ import { z } from "zod";
 import { compileRE2 } from "../../regex/re2.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { profileArg } from "./args.ts";
-import { pprofTop } from "./top.ts";
+import { parsePercent } from "../../report/top.ts";
+import { loadForTool } from "./run.ts";
+import { topPayload } from "./top.ts";
 
 /** One check: the function regexp, the metric, and the highest acceptable percentage. */
 export const checkSchema = z.object({
@@ -40,11 +42,6 @@ const output = z.object({
 /** The result of pprof.regression_check. */
 export type RegressionResult = z.infer<typeof output>;
 
-const pctValue = (s: string) => {
-  const n = Number(s.replace(/%$/, ""));
-  return Number.isFinite(n) ? n : 0;
-};
-
 /**
  * pprof.regression_check's handler. `actual` is the largest printed percentage
  * among the functions that match the check's regexp (the original took the
@@ -56,11 +53,12 @@ export async function pprofRegressionCheck(
   ctx?: Pick<ToolContext, "signal" | "sandbox">,
 ): Promise<RegressionResult> {
   const checks = [];
+  const profile = await loadForTool(a.profile, ctx);
   for (const c of a.checks) {
     const rx = compileRE2(c.function, "function");
-    const top = await pprofTop({ profile: a.profile, focus: c.function, sample_index: a.sample_index }, ctx);
+    const top = topPayload(profile, { profile: a.profile, focus: c.function, sample_index: a.sample_index });
     const matching = top.rows.filter((r) => rx.test(r.name.replace(/ \((partial-)?inline\)$/, "")));
-    const actual = Math.max(0, ...matching.map((r) => pctValue(c.metric === "flat_pct" ? r.flat_pct : r.cum_pct)));
+    const actual = Math.max(0, ...matching.map((r) => parsePercent(c.metric === "flat_pct" ? r.flat_pct : r.cum_pct)));
     const passed = actual <= c.max;
     checks.push({
       function: c.function,

@@ -19,6 +19,11 @@ export async function loadForTool(path: string, ctx?: Pick<ToolContext, "signal"
   return p;
 }
 
+/** A report of a loaded profile with pprof's defaults plus `cfg`. */
+export function reportOf(profile: Profile, cmd: Command, cfg: Partial<ReportConfig>): Report {
+  return newReport(profile, cmd, { ...defaultConfig(), ...cfg });
+}
+
 /** A report of the profile at `path` with pprof's defaults plus `cfg`. */
 export async function reportFor(
   path: string,
@@ -27,7 +32,7 @@ export async function reportFor(
   ctx?: Pick<ToolContext, "signal">,
 ): Promise<{ profile: Profile; report: Report }> {
   const profile = await loadForTool(path, ctx);
-  return { profile, report: newReport(profile, cmd, { ...defaultConfig(), ...cfg }) };
+  return { profile, report: reportOf(profile, cmd, cfg) };
 }
 
 /** `[binary]` when a binary was given: it goes before the profile in pprof's command line. */

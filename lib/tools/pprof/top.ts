@@ -6,14 +6,15 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { renderTop, textRows, topReport } from "../../report/top.ts";
+import type { Profile } from "../../profile/model.ts";
+import { parsePercent, renderTop, textRows, topReport } from "../../report/top.ts";
 import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
 import { detectKind } from "../meta.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { binaryArg, limitArgs, profileArg, rawFields, regexArg, textRow, topSummary } from "./args.ts";
 import { BASELINE_FILE, baselineKey, updateBaseline } from "./baseline.ts";
 import { topHints } from "./hints.ts";
-import { binaryArgs, reportFor } from "./run.ts";
+import { binaryArgs, loadForTool, reportOf } from "./run.ts";
 
 /** The arguments of a top request (also used by diff_top and regression checks). */
 export const topInput = {
@@ -77,32 +78,36 @@ export function topArgs(a: Omit<TopArgs, "profile"> & { profile: string }): stri
   return ["-top", ...flags, ...binaryArgs(a.binary), a.profile];
 }
 
-const pct = (s: string) => {
-  const n = Number(s.replace(/%$/, ""));
-  return Number.isFinite(n) ? n : 0;
-};
+type TopRequest = Omit<TopArgs, "compare_baseline" | "baseline_key" | "baseline_path" | "service" | "env">;
 
-/** pprof.top's handler. */
-export async function pprofTop(a: TopArgs, ctx?: Pick<ToolContext, "signal" | "sandbox">): Promise<TopPayload> {
-  const { profile, report } = await reportFor(a.profile, "top", {
+/** The top payload (command, limited text, rows) of an already loaded profile. */
+export function topPayload(profile: Profile, a: TopRequest): TopPayload {
+  const top = topReport(reportOf(profile, "top", {
     sort: a.cum ? "cum" : "flat",
     nodeCount: a.nodecount ? a.nodecount : -1,
     focus: a.focus ?? "",
     ignore: a.ignore ?? "",
     sampleIndex: a.sample_index ?? "",
-  }, ctx);
-  const top = topReport(report);
-  const out: TopPayload = {
+  }));
+  return {
     command: pprofCommand(topArgs(a)),
     ...rawPayload(renderTop(top), top.warnings, a),
     ...textRows(top),
   };
+}
+
+/** pprof.top's handler: the top payload, hints, and the baseline comparison when asked. */
+export async function pprofTop(a: TopArgs, ctx?: Pick<ToolContext, "signal" | "sandbox">): Promise<TopPayload> {
+  const profile = await loadForTool(a.profile, ctx);
+  const out = topPayload(profile, a);
   const hints = topHints(profile, out.rows.map((r) => r.name), a.sample_index ?? "");
   if (hints.length > 0) out.hints = hints;
   if (a.compare_baseline) {
     const kind = detectKind(profile, a.profile);
     const path = a.baseline_path || join(ctx?.sandbox.base ?? Deno.cwd(), BASELINE_FILE);
-    const current = new Map(out.rows.map((r) => [r.name, { flat: pct(r.flat_pct), cum: pct(r.cum_pct) }]));
+    const current = new Map(
+      out.rows.map((r) => [r.name, { flat: parsePercent(r.flat_pct), cum: parsePercent(r.cum_pct) }]),
+    );
     const key = baselineKey({
       baselineKey: a.baseline_key,
       service: a.service,
