@@ -6,6 +6,7 @@
 import { padStart } from "../format/gofmt.ts";
 import { formatGoDuration, formatGoTime } from "../format/gotime.ts";
 import type { Report } from "./report.ts";
+import { labelVisible } from "./view.ts";
 
 /** A sample of the raw dump; labels keep their order per key. */
 export interface RawSample {
@@ -62,7 +63,7 @@ export function rawReport(r: Report): RawReport {
     const labels: RawSample["labels"] = {};
     const numLabels: RawSample["numLabels"] = {};
     for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
-      if (v.labelKept && !v.labelKept[j]) continue;
+      if (!labelVisible(v, j)) continue;
       const key = p.strings[p.labelKey[j]];
       if (p.labelStr[j] !== 0) (labels[key] ??= []).push(p.strings[p.labelStr[j]]);
       else (numLabels[key] ??= []).push({ value: p.labelNum[j], unit: p.strings[p.labelUnit[j]] });

@@ -8,7 +8,7 @@
 import { scale } from "../format/units.ts";
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import type { ProfileView } from "./view.ts";
+import { labelVisible, type ProfileView } from "./view.ts";
 
 /** Decides whether a sample (profile index) passes. */
 export type TagFilter = (v: ProfileView, s: number) => boolean;
@@ -82,10 +82,6 @@ export function parseTagRange(filter: string): RangeTest | undefined {
   };
 }
 
-function visible(v: ProfileView, j: number): boolean {
-  return v.labelKept === undefined || v.labelKept[j] === 1;
-}
-
 /**
  * Compiles a `-tagfocus`/`-tagignore` value. Numeric ranges push pprof's
  * "Interpreted ... as range" note onto `notes`.
@@ -103,7 +99,7 @@ export function compileTagFilter(name: string, value: string, units: LabelUnits,
     return (v, s) => {
       const p = v.profile;
       for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
-        if (p.labelStr[j] !== 0 || !visible(v, j)) continue;
+        if (p.labelStr[j] !== 0 || !labelVisible(v, j)) continue;
         const key = p.strings[p.labelKey[j]];
         if (wantKey !== "" && key !== wantKey) continue;
         if (range(p.labelNum[j], units.units.get(key) ?? key)) return true;
@@ -117,7 +113,7 @@ export function compileTagFilter(name: string, value: string, units: LabelUnits,
       const p = v.profile;
       return regexes.every((rx) => {
         for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
-          if (p.labelStr[j] === 0 || !visible(v, j)) continue;
+          if (p.labelStr[j] === 0 || !labelVisible(v, j)) continue;
           if (rx.test(`${p.strings[p.labelKey[j]]}:${p.strings[p.labelStr[j]]}`)) return true;
         }
         return false;
@@ -127,7 +123,7 @@ export function compileTagFilter(name: string, value: string, units: LabelUnits,
   return (v, s) => {
     const p = v.profile;
     for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
-      if (p.labelStr[j] === 0 || !visible(v, j) || p.strings[p.labelKey[j]] !== wantKey) continue;
+      if (p.labelStr[j] === 0 || !labelVisible(v, j) || p.strings[p.labelKey[j]] !== wantKey) continue;
       const val = p.strings[p.labelStr[j]];
       if (regexes.some((rx) => rx.test(val))) return true;
     }

@@ -7,6 +7,7 @@ import { compareStrings, formatFixed } from "../format/gofmt.ts";
 import { TabWriter } from "../format/tabwriter.ts";
 import { percentage, scale, scaledLabel } from "../format/units.ts";
 import type { Report } from "./report.ts";
+import { labelVisible } from "./view.ts";
 
 /** The values of one label key with their weight, heaviest first. */
 export interface TagKey {
@@ -25,7 +26,7 @@ export function tagsReport(r: Report): TagKey[] {
   for (const s of v.samples) {
     const w = p.values[s * stride + r.sampleIndex];
     for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
-      if (v.labelKept && !v.labelKept[j]) continue;
+      if (!labelVisible(v, j)) continue;
       const key = p.strings[p.labelKey[j]];
       const value = p.labelStr[j] !== 0
         ? p.strings[p.labelStr[j]]

@@ -6,6 +6,7 @@
 import { padStart } from "../format/gofmt.ts";
 import { autoLabel } from "../format/units.ts";
 import { formatValue, profileLabels, type Report, reportFrames } from "./report.ts";
+import { labelVisible } from "./view.ts";
 
 const SEPARATOR = "-----------+-------------------------------------------------------";
 
@@ -33,10 +34,9 @@ export interface TracesReport {
 
 function sampleLabels(r: Report, s: number): TraceLabel[] {
   const p = r.profile;
-  const kept = r.view.labelKept;
   const byKey = new Map<string, TraceLabel>();
   for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
-    if (kept && !kept[j]) continue;
+    if (!labelVisible(r.view, j)) continue;
     const key = p.strings[p.labelKey[j]];
     const numeric = p.labelStr[j] === 0;
     const value = numeric ? autoLabel(p.labelNum[j], r.numLabelUnits.get(key) ?? key) : p.strings[p.labelStr[j]];

@@ -54,6 +54,11 @@ export function fullView(p: Profile): ProfileView {
   };
 }
 
+/** Whether label `j` is still shown (tagshow/taghide hide labels by key). */
+export function labelVisible(v: ProfileView, j: number): boolean {
+  return v.labelKept === undefined || v.labelKept[j] === 1;
+}
+
 /** A view keeping only the kept samples listed in `keep` (positions in `v.samples`). */
 export function selectSamples(v: ProfileView, keep: Uint32Array): ProfileView {
   if (keep.length === v.samples.length) return v;
