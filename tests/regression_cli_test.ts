@@ -92,6 +92,13 @@ Deno.test("tools and call: the registry from the command line", async () => {
   assert.match(tools.out, /^pprof\.diff_top\s+Compare two profiles$/m);
   const codex = JSON.parse((await run("tools", "--json", "--tool-name-mode=codex")).out);
   assert.ok(codex.tools.every((t: { name: string }) => /^[a-zA-Z0-9_-]+$/.test(t.name)));
+  Deno.env.set("PPROF_MCP_TOOL_NAME_MODE", "codex");
+  try {
+    assert.match((await run("tools")).out, /^pprof_diff_top\s/m);
+    assert.match((await run("tools", "--tool-name-mode=default")).out, /^pprof\.diff_top\s/m);
+  } finally {
+    Deno.env.delete("PPROF_MCP_TOOL_NAME_MODE");
+  }
   const meta = await run("call", "pprof.meta", "--args", JSON.stringify({ profile: cpu }));
   assert.equal(meta.code, EXIT.OK);
   assert.equal(JSON.parse(meta.out).result.detected_profile_kind, "cpu");

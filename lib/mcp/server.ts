@@ -18,7 +18,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { HandleRegistry } from "../tools/handles.ts";
 import { createRegistry } from "../tools/index.ts";
-import { type NameMode, nameMode, type ToolRegistry } from "../tools/registry.ts";
+import { configuredNameMode, type NameMode, type ToolRegistry } from "../tools/registry.ts";
 import { Sandbox } from "../tools/sandbox.ts";
 import { VERSION } from "../version.ts";
 
@@ -68,7 +68,7 @@ function modeFromArgs(args: string[]): NameMode {
     options: { "tool-name-mode": { type: "string" } },
     strict: false,
   });
-  return nameMode(values["tool-name-mode"] as string | undefined, Deno.env.get("PPROF_MCP_TOOL_NAME_MODE"));
+  return configuredNameMode(values["tool-name-mode"] as string | undefined);
 }
 
 /** Serves MCP over stdin/stdout in this thread; resolves when the client disconnects. */

@@ -27,6 +27,11 @@ export function nameMode(flag?: string, env?: string): NameMode {
   return pick.trim().toLowerCase() === "codex" ? "codex" : "default";
 }
 
+/** {@link nameMode} of a `--tool-name-mode` flag and this process's `PPROF_MCP_TOOL_NAME_MODE`. */
+export function configuredNameMode(flag?: string): NameMode {
+  return nameMode(flag, Deno.env.get("PPROF_MCP_TOOL_NAME_MODE"));
+}
+
 /** MCP tool annotations. */
 export interface ToolAnnotations {
   readOnlyHint?: boolean;

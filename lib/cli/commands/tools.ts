@@ -7,7 +7,7 @@
 import { UserError } from "../../errors.ts";
 import { HandleRegistry } from "../../tools/handles.ts";
 import { createRegistry } from "../../tools/index.ts";
-import { nameMode } from "../../tools/registry.ts";
+import { configuredNameMode } from "../../tools/registry.ts";
 import { Sandbox } from "../../tools/sandbox.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import { EXIT } from "../io.ts";
@@ -23,7 +23,7 @@ export const toolsCommand: CliCommand = {
   usage: "tools [--json] [--tool-name-mode=codex]",
   flags: { ...modeFlag, json: { type: "boolean", help: "Print tools/list's JSON: names, schemas, annotations" } },
   async run(v, _p, io) {
-    const tools = createRegistry().list(nameMode(v["tool-name-mode"] as string | undefined));
+    const tools = createRegistry().list(configuredNameMode(v["tool-name-mode"] as string | undefined));
     if (v.json) await io.out(jsonText({ tools }));
     else {
       const width = Math.max(...tools.map((t) => t.name.length)) + 2;
@@ -59,7 +59,7 @@ export const callCommand: CliCommand = {
     const result = await createRegistry().call(
       positionals[0],
       args,
-      nameMode(v["tool-name-mode"] as string | undefined, Deno.env.get("PPROF_MCP_TOOL_NAME_MODE")),
+      configuredNameMode(v["tool-name-mode"] as string | undefined),
       {
         signal: new AbortController().signal,
         progress: async (done, total, message) => await io.err(`${message ?? ""} (${done}/${total ?? "?"})\n`),
