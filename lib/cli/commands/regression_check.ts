@@ -6,12 +6,10 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { pprofRegressionCheck, type RegressionResult } from "../../tools/pprof/regression_check.ts";
+import { type Check, pprofRegressionCheck, type RegressionResult } from "../../tools/pprof/regression_check.ts";
 import { writeFileAtomic } from "../../util/atomic.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
-
-type Check = { function: string; metric: "flat_pct" | "cum_pct"; max: number };
 
 /** Parses `REGEX:flat_pct<=5` (the regexp may itself contain colons). */
 export function parseCheck(spec: string): Check {

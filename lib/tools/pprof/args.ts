@@ -23,6 +23,9 @@ export const limitArgs = {
     .optional(),
 };
 
+/** Which percentage a check or baseline deviation is about: own weight, or with callees. */
+export const pctMetric = z.enum(["flat_pct", "cum_pct"]);
+
 /** Optional Go RE2 regexp argument. */
 export const regexArg = (what: string) => z.string().describe(`${what} (Go RE2 regexp, e.g. (?i)name)`);
 

@@ -8,6 +8,8 @@
 import { dirname } from "node:path";
 import { UserError } from "../../errors.ts";
 import { writeFileAtomic } from "../../util/atomic.ts";
+import type { pctMetric } from "./args.ts";
+import type { z } from "zod";
 
 /** The running averages of one function. */
 interface FunctionStats {
@@ -35,7 +37,7 @@ interface BaselineStore {
 /** A function that moved away from its baseline. */
 export interface Deviation {
   function: string;
-  metric: "flat_pct" | "cum_pct";
+  metric: z.infer<typeof pctMetric>;
   current: number;
   baseline: number;
   delta: number;

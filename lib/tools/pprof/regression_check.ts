@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { compileRE2 } from "../../regex/re2.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { profileArg } from "./args.ts";
+import { pctMetric, profileArg } from "./args.ts";
 import { parsePercent } from "../../report/top.ts";
 import { loadForTool } from "./run.ts";
 import { topPayload } from "./top.ts";
@@ -15,9 +15,12 @@ import { topPayload } from "./top.ts";
 /** One check: the function regexp, the metric, and the highest acceptable percentage. */
 export const checkSchema = z.object({
   function: z.string().describe("Functions to check (Go RE2 regexp)"),
-  metric: z.enum(["flat_pct", "cum_pct"]).describe("flat_pct (own time) or cum_pct (including callees)"),
+  metric: pctMetric.describe("flat_pct (own time) or cum_pct (including callees)"),
   max: z.number().min(0).describe("Highest acceptable percentage of the profile's total"),
 }).strict();
+
+/** One check, as the CLI builds it from --check or a checks file. */
+export type Check = z.infer<typeof checkSchema>;
 
 const input = z.object({
   profile: profileArg,
@@ -27,7 +30,7 @@ const input = z.object({
 
 const checkResult = z.object({
   function: z.string(),
-  metric: z.enum(["flat_pct", "cum_pct"]),
+  metric: pctMetric,
   threshold: z.number(),
   actual: z.number(),
   passed: z.boolean(),

@@ -11,7 +11,7 @@ import { parsePercent, renderTop, textRows, topReport } from "../../report/top.t
 import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
 import { detectKind } from "../meta.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, profileArg, rawFields, regexArg, textRow, topSummary } from "./args.ts";
+import { binaryArg, limitArgs, pctMetric, profileArg, rawFields, regexArg, textRow, topSummary } from "./args.ts";
 import { BASELINE_FILE, baselineKey, updateBaseline } from "./baseline.ts";
 import { topHints } from "./hints.ts";
 import { binaryArgs, loadForTool, reportOf } from "./run.ts";
@@ -41,7 +41,7 @@ const input = z.object({
 
 const deviation = z.object({
   function: z.string(),
-  metric: z.enum(["flat_pct", "cum_pct"]),
+  metric: pctMetric,
   current: z.number(),
   baseline: z.number(),
   delta: z.number(),
