@@ -15,19 +15,9 @@ import protobuf from "protobufjs";
 import { ProfileError } from "../errors.ts";
 import { F64Column, U32Column, U64Column, U8Column } from "./columns.ts";
 import type { Mapping, Profile, ValueType } from "./model.ts";
-import { fieldIds } from "./schema.ts";
+import { FIELD, WIRE_LEN, WIRE_VARINT } from "./schema.ts";
 
-const P = fieldIds("Profile");
-const S = fieldIds("Sample");
-const LB = fieldIds("Label");
-const VT = fieldIds("ValueType");
-const MP = fieldIds("Mapping");
-const LC = fieldIds("Location");
-const LN = fieldIds("Line");
-const FN = fieldIds("Function");
-
-const WT_VARINT = 0;
-const WT_LEN = 2;
+const { P, S, LB, VT, MP, LC, LN, FN } = FIELD;
 const TWO32 = 4294967296;
 const MISSING = 0xffffffff;
 
@@ -139,14 +129,14 @@ function expectWire(actual: number, expected: number, what: string): void {
 
 /** Calls `each` for every value of a repeated varint field, packed or not. */
 function readRepeatedVarint(r: Reader, wireType: number, each: (r: Reader) => void): void {
-  if (wireType === WT_LEN) {
+  if (wireType === WIRE_LEN) {
     const end = delimitedEnd(r);
     const saved = r.len;
     r.len = end;
     while (r.pos < end) each(r);
     r.len = saved;
   } else {
-    expectWire(wireType, WT_VARINT, "repeated varint");
+    expectWire(wireType, WIRE_VARINT, "repeated varint");
     each(r);
   }
 }
@@ -256,7 +246,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
       if (f === S.location_id) readRepeatedVarint(r, wt, pushStackId);
       else if (f === S.value) readRepeatedVarint(r, wt, pushValue);
       else if (f === S.label) {
-        expectWire(wt, WT_LEN, "Sample.label");
+        expectWire(wt, WIRE_LEN, "Sample.label");
         const e = delimitedEnd(r);
         readLabel(e);
       } else skip(r, wt, f);
@@ -288,7 +278,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
       else if (f === LC.mapping_id) mappingId = uvarint(r);
       else if (f === LC.address) address = bigVarint(r);
       else if (f === LC.line) {
-        expectWire(wt, WT_LEN, "Location.line");
+        expectWire(wt, WIRE_LEN, "Location.line");
         readLine(delimitedEnd(r));
       } else if (f === LC.is_folded) folded = uvarint(r) ? 1 : 0;
       else skip(r, wt, f);
@@ -352,7 +342,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
   };
 
   const message = (wt: number, name: string, read: (end: number) => void) => {
-    expectWire(wt, WT_LEN, name);
+    expectWire(wt, WIRE_LEN, name);
     const end = delimitedEnd(r);
     const saved = r.len;
     r.len = end;
@@ -379,7 +369,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
         message(wt, "Mapping", readMapping);
         break;
       case P.string_table: {
-        expectWire(wt, WT_LEN, "string_table");
+        expectWire(wt, WIRE_LEN, "string_table");
         const end = delimitedEnd(r);
         strings.push(textDecoder.decode(r.buf.subarray(r.pos, end)));
         r.pos = end;
@@ -392,7 +382,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
         message(wt, "ValueType", (end) => periodType = readValueType(end));
         break;
       case P.time_nanos:
-        expectWire(wt, WT_VARINT, "time_nanos");
+        expectWire(wt, WIRE_VARINT, "time_nanos");
         if (timeNanos !== 0n) {
           throw new ProfileError("concatenated profiles detected (time_nanos set twice)");
         }
@@ -400,26 +390,26 @@ export function decodeProfile(bytes: Uint8Array): Profile {
         timeNanos = BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
         break;
       case P.duration_nanos:
-        expectWire(wt, WT_VARINT, "duration_nanos");
+        expectWire(wt, WIRE_VARINT, "duration_nanos");
         durationNanos = svarint(r);
         break;
       case P.period:
-        expectWire(wt, WT_VARINT, "period");
+        expectWire(wt, WIRE_VARINT, "period");
         period = svarint(r);
         break;
       case P.drop_frames:
-        expectWire(wt, WT_VARINT, "drop_frames");
+        expectWire(wt, WIRE_VARINT, "drop_frames");
         dropFramesX = svarint(r);
         break;
       case P.keep_frames:
-        expectWire(wt, WT_VARINT, "keep_frames");
+        expectWire(wt, WIRE_VARINT, "keep_frames");
         keepFramesX = svarint(r);
         break;
       case P.comment:
         readRepeatedVarint(r, wt, pushComment);
         break;
       case P.default_sample_type:
-        expectWire(wt, WT_VARINT, "default_sample_type");
+        expectWire(wt, WIRE_VARINT, "default_sample_type");
         defaultSampleTypeX = svarint(r);
         break;
       default:

@@ -11,19 +11,9 @@
 import protobuf from "protobufjs";
 import { gzipSync } from "node:zlib";
 import type { Profile } from "./model.ts";
-import { fieldIds } from "./schema.ts";
+import { FIELD, WIRE_LEN, WIRE_VARINT } from "./schema.ts";
 
-const P = fieldIds("Profile");
-const S = fieldIds("Sample");
-const LB = fieldIds("Label");
-const VT = fieldIds("ValueType");
-const MP = fieldIds("Mapping");
-const LC = fieldIds("Location");
-const LN = fieldIds("Line");
-const FN = fieldIds("Function");
-
-const VARINT = 0;
-const LEN = 2;
+const { P, S, LB, VT, MP, LC, LN, FN } = FIELD;
 const tag = (field: number, wire: number) => (field << 3) | wire;
 
 /** Appends varints to a growable byte buffer; used for packed fields. */
@@ -87,15 +77,15 @@ class StringTable {
 }
 
 function writeOpt(w: protobuf.Writer, field: number, v: number): void {
-  if (v !== 0) w.uint32(tag(field, VARINT)).int64(v);
+  if (v !== 0) w.uint32(tag(field, WIRE_VARINT)).int64(v);
 }
 
 function writeBig(w: protobuf.Writer, field: number, v: bigint): void {
-  if (v !== 0n) w.uint32(tag(field, VARINT)).uint64(BigInt.asUintN(64, v).toString());
+  if (v !== 0n) w.uint32(tag(field, WIRE_VARINT)).uint64(BigInt.asUintN(64, v).toString());
 }
 
 function writeBool(w: protobuf.Writer, field: number, v: boolean): void {
-  if (v) w.uint32(tag(field, VARINT)).bool(true);
+  if (v) w.uint32(tag(field, WIRE_VARINT)).bool(true);
 }
 
 /** Encodes `p` as uncompressed profile.proto bytes. */
@@ -106,7 +96,7 @@ export function encodeProfile(p: Profile): Uint8Array {
   const nTypes = p.sampleTypes.length;
 
   const valueType = (field: number, type: string, unit: string) => {
-    w.uint32(tag(field, LEN)).fork();
+    w.uint32(tag(field, WIRE_LEN)).fork();
     writeOpt(w, VT.type, strings.id(type));
     writeOpt(w, VT.unit, strings.id(unit));
     w.ldelim();
@@ -114,15 +104,15 @@ export function encodeProfile(p: Profile): Uint8Array {
   for (const st of p.sampleTypes) valueType(P.sample_type, st.type, st.unit);
 
   for (let s = 0; s < p.sampleCount; s++) {
-    w.uint32(tag(P.sample, LEN)).fork();
+    w.uint32(tag(P.sample, WIRE_LEN)).fork();
     packed.reset();
     for (let k = p.stackStart[s]; k < p.stackStart[s + 1]; k++) packed.varint(p.locationId[p.stackLocs[k]]);
-    if (packed.len > 0) w.uint32(tag(S.location_id, LEN)).bytes(packed.bytes());
+    if (packed.len > 0) w.uint32(tag(S.location_id, WIRE_LEN)).bytes(packed.bytes());
     packed.reset();
     for (let t = 0; t < nTypes; t++) packed.varint(p.values[s * nTypes + t]);
-    if (packed.len > 0) w.uint32(tag(S.value, LEN)).bytes(packed.bytes());
+    if (packed.len > 0) w.uint32(tag(S.value, WIRE_LEN)).bytes(packed.bytes());
     for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
-      w.uint32(tag(S.label, LEN)).fork();
+      w.uint32(tag(S.label, WIRE_LEN)).fork();
       writeOpt(w, LB.key, p.labelKey[j]);
       writeOpt(w, LB.str, p.labelStr[j]);
       writeOpt(w, LB.num, p.labelNum[j]);
@@ -133,7 +123,7 @@ export function encodeProfile(p: Profile): Uint8Array {
   }
 
   for (const m of p.mappings) {
-    w.uint32(tag(P.mapping, LEN)).fork();
+    w.uint32(tag(P.mapping, WIRE_LEN)).fork();
     writeOpt(w, MP.id, m.id);
     writeBig(w, MP.memory_start, m.start);
     writeBig(w, MP.memory_limit, m.limit);
@@ -148,13 +138,13 @@ export function encodeProfile(p: Profile): Uint8Array {
   }
 
   for (let l = 0; l < p.locationCount; l++) {
-    w.uint32(tag(P.location, LEN)).fork();
+    w.uint32(tag(P.location, WIRE_LEN)).fork();
     writeOpt(w, LC.id, p.locationId[l]);
     const m = p.locationMapping[l];
     if (m >= 0) writeOpt(w, LC.mapping_id, p.mappings[m].id);
     writeBig(w, LC.address, p.locationAddress[l]);
     for (let i = p.lineStart[l]; i < p.lineStart[l + 1]; i++) {
-      w.uint32(tag(LC.line, LEN)).fork();
+      w.uint32(tag(LC.line, WIRE_LEN)).fork();
       writeOpt(w, LN.function_id, p.functionId[p.lineFunction[i]]);
       writeOpt(w, LN.line, p.lineNumber[i]);
       w.ldelim();
@@ -164,7 +154,7 @@ export function encodeProfile(p: Profile): Uint8Array {
   }
 
   for (let f = 0; f < p.functionCount; f++) {
-    w.uint32(tag(P.function, LEN)).fork();
+    w.uint32(tag(P.function, WIRE_LEN)).fork();
     writeOpt(w, FN.id, p.functionId[f]);
     writeOpt(w, FN.name, p.functionName[f]);
     writeOpt(w, FN.system_name, p.functionSystemName[f]);
@@ -179,13 +169,13 @@ export function encodeProfile(p: Profile): Uint8Array {
   const commentX = p.comments.map((c) => strings.id(c));
   const defaultX = strings.id(p.defaultSampleType);
   const periodType = p.periodType && { type: strings.id(p.periodType.type), unit: strings.id(p.periodType.unit) };
-  for (const s of strings.strings) w.uint32(tag(P.string_table, LEN)).string(s);
+  for (const s of strings.strings) w.uint32(tag(P.string_table, WIRE_LEN)).string(s);
   writeOpt(w, P.drop_frames, dropX);
   writeOpt(w, P.keep_frames, keepX);
-  if (p.timeNanos !== 0n) w.uint32(tag(P.time_nanos, VARINT)).int64(p.timeNanos.toString());
+  if (p.timeNanos !== 0n) w.uint32(tag(P.time_nanos, WIRE_VARINT)).int64(p.timeNanos.toString());
   writeOpt(w, P.duration_nanos, p.durationNanos);
   if (periodType && (periodType.type !== 0 || periodType.unit !== 0)) {
-    w.uint32(tag(P.period_type, LEN)).fork();
+    w.uint32(tag(P.period_type, WIRE_LEN)).fork();
     writeOpt(w, VT.type, periodType.type);
     writeOpt(w, VT.unit, periodType.unit);
     w.ldelim();
@@ -194,7 +184,7 @@ export function encodeProfile(p: Profile): Uint8Array {
   if (commentX.length > 0) {
     packed.reset();
     for (const c of commentX) packed.varint(c);
-    w.uint32(tag(P.comment, LEN)).bytes(packed.bytes());
+    w.uint32(tag(P.comment, WIRE_LEN)).bytes(packed.bytes());
   }
   writeOpt(w, P.default_sample_type, defaultX);
   return w.finish();

@@ -3,8 +3,8 @@
  * code as a protobufjs JSON descriptor so that nothing is read from disk at run
  * time and no code generation step is needed.
  *
- * The decoder takes its field numbers from here, and the encoder (merge, tests)
- * encodes through the reflected types, so the schema is the single source of
+ * The decoder and the encoder take their field numbers from here (tests also
+ * encode through the reflected types), so the schema is the single source of
  * truth for the wire format.
  *
  * @module
@@ -104,8 +104,25 @@ export function messageType(name: string): protobuf.Type {
  * Field numbers of one message type keyed by field name, read from the schema
  * so the decoder never hard-codes them.
  */
-export function fieldIds(name: string): Record<string, number> {
+function fieldIds(name: string): Record<string, number> {
   const ids: Record<string, number> = {};
   for (const field of messageType(name).fieldsArray) ids[field.name] = field.id;
   return ids;
 }
+
+/** The field numbers of every message, under the short names the decoder and encoder use. */
+export const FIELD = {
+  P: fieldIds("Profile"),
+  S: fieldIds("Sample"),
+  LB: fieldIds("Label"),
+  VT: fieldIds("ValueType"),
+  MP: fieldIds("Mapping"),
+  LC: fieldIds("Location"),
+  LN: fieldIds("Line"),
+  FN: fieldIds("Function"),
+};
+
+/** Protobuf wire type of varints (ints, bools, enums). */
+export const WIRE_VARINT = 0;
+/** Protobuf wire type of length-delimited fields (strings, messages, packed runs). */
+export const WIRE_LEN = 2;
