@@ -15,6 +15,9 @@ export const profileArg = z.string().describe(
 export const binaryArg = z.string().describe("Binary the profile came from (accepted, not needed: no symbolization)")
   .optional();
 
+/** The optional sample type argument of the pprof tools. */
+export const sampleIndexArg = z.string().describe("Sample type (name or index)").optional();
+
 /** The optional output limits of text results. */
 export const limitArgs = {
   max_lines: z.number().int().min(0).describe("Keep at most this many lines of text (0 = all)").optional(),

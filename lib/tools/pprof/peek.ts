@@ -8,14 +8,14 @@ import { compileRE2 } from "../../regex/re2.ts";
 import { renderTree, treeReport } from "../../report/tree.ts";
 import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, regexArg, sampleIndexArg } from "./args.ts";
 import { rawResult, reportFor } from "./run.ts";
 
 const input = z.object({
   profile: profileArg,
   binary: binaryArg,
   regex: regexArg("Functions to show, matched against their names"),
-  sample_index: z.string().describe("Sample type (name or index)").optional(),
+  sample_index: sampleIndexArg,
   ...limitArgs,
 }).strict();
 

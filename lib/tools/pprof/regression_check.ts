@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { compileRE2 } from "../../regex/re2.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { pctMetric, profileArg } from "./args.ts";
+import { pctMetric, profileArg, sampleIndexArg } from "./args.ts";
 import { parsePercent } from "../../report/top.ts";
 import { loadForTool } from "./run.ts";
 import { topPayload } from "./top.ts";
@@ -24,7 +24,7 @@ export type Check = z.infer<typeof checkSchema>;
 
 const input = z.object({
   profile: profileArg,
-  sample_index: z.string().describe("Sample type (name or index)").optional(),
+  sample_index: sampleIndexArg,
   checks: z.array(checkSchema).min(1).describe("The checks to run, in order"),
 }).strict();
 

@@ -10,7 +10,7 @@ import { renderTags, tagsReport } from "../../report/tags.ts";
 import { renderTop, topReport } from "../../report/top.ts";
 import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, profileArg, rawFields } from "./args.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, sampleIndexArg } from "./args.ts";
 import { rawResult, reportFor } from "./run.ts";
 
 const input = z.object({
@@ -23,7 +23,7 @@ const input = z.object({
     .optional(),
   cum: z.boolean().describe("Sort top functions by cumulative weight").optional(),
   nodecount: z.number().int().min(0).describe("Show at most this many functions").optional(),
-  sample_index: z.string().describe("Sample type (name or index)").optional(),
+  sample_index: sampleIndexArg,
   ...limitArgs,
 }).strict();
 

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { renderTraces, tracesReport } from "../../report/traces.ts";
 import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, regexArg, sampleIndexArg } from "./args.ts";
 import { rawResult, reportFor } from "./run.ts";
 
 const headInput = z.object({
@@ -50,7 +50,7 @@ const focusInput = z.object({
   binary: binaryArg,
   cum: z.boolean().describe("Accepted for compatibility (traces have no order to change)").optional(),
   nodecount: z.number().int().min(0).describe("Accepted for compatibility").optional(),
-  sample_index: z.string().describe("Sample type (name or index)").optional(),
+  sample_index: sampleIndexArg,
   ...limitArgs,
 }).strict();
 
