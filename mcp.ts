@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { isAbsolute, join } from "node:path";
+import { resolveBaseDir } from "./lib/tools/basedir.ts";
 
 async function serveStdio(args: string[]): Promise<void> {
   const server = await import("./lib/mcp/server.ts");
@@ -69,11 +69,10 @@ export async function serveConfined(args: string[], base: string, entry: string)
  * already confined by Deno and serves directly.
  */
 export async function runMcp(args: string[], entry: string): Promise<void> {
-  const raw = Deno.env.get("PPROF_MCP_BASEDIR")?.trim() ?? "";
+  const base = resolveBaseDir(Deno.env.get("PPROF_MCP_BASEDIR"));
   const broadAccess = Deno.permissions.querySync({ name: "read" }).state === "granted" ||
     Deno.permissions.querySync({ name: "write" }).state === "granted";
-  if (raw !== "" && broadAccess) {
-    const base = isAbsolute(raw) ? raw : join(Deno.cwd(), raw);
+  if (base !== undefined && broadAccess) {
     if (await serveConfined(args, base, entry)) return;
   }
   await serveStdio(args);

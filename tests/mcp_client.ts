@@ -10,10 +10,11 @@ const main = new URL("../main.ts", import.meta.url).pathname;
 
 /**
  * A connected client; `close()` stops the server. `permissions` replaces the
- * binary's flags, `program` runs another entry (e.g. the bundle).
+ * binary's flags, `program` runs another entry (e.g. the bundle), `cwd` is the
+ * server's working directory.
  */
 export async function startServer(
-  opts: { env?: Record<string, string>; args?: string[]; permissions?: string[]; program?: string } = {},
+  opts: { env?: Record<string, string>; args?: string[]; permissions?: string[]; program?: string; cwd?: string } = {},
 ): Promise<Client> {
   const env: Record<string, string> = {};
   for (const k of ["PATH", "HOME", "DENO_DIR", "TZ", "NO_COLOR"]) {
@@ -25,6 +26,7 @@ export async function startServer(
     args: ["run", ...(opts.permissions ?? BINARY_PERMISSIONS), opts.program ?? main, "mcp", ...(opts.args ?? [])],
     env: { ...env, ...opts.env },
     stderr: "pipe",
+    cwd: opts.cwd,
   });
   const client = new Client({ name: "pprof-mcp-test", version: "1.0.0" });
   await client.connect(transport);

@@ -140,6 +140,19 @@ Deno.test("sandbox: the MCP server over stdio refuses paths outside", async () =
   }
 });
 
+Deno.test("sandbox: a relative, untidy PPROF_MCP_BASEDIR is the same base dir, resolved from the cwd", async () => {
+  const c = await startServer({ env: { PPROF_MCP_BASEDIR: " ./base/ " }, cwd: root });
+  try {
+    const ok = await c.callTool({ name: "pprof.meta", arguments: { profile: "cpu.pb.gz" } });
+    assert.equal(ok.isError, false, JSON.stringify(ok.content));
+    const out = await c.callTool({ name: "pprof.top", arguments: { profile: `${outside}/secret.pb.gz` } });
+    assert.equal(out.isError, true);
+    assert.match((out.content as { text: string }[])[0].text, new RegExp(`is outside base dir "${base}"`));
+  } finally {
+    await c.close();
+  }
+});
+
 Deno.test("sandbox: deno run with --allow-read/--allow-write scoped to the base dir serves directly", async () => {
   const scoped = [
     `--allow-read=${base}`,

@@ -8,6 +8,7 @@
 import { isAbsolute, join, relative } from "node:path";
 import { UserError } from "../errors.ts";
 import { goClean } from "../util/gopath.ts";
+import { resolveBaseDir } from "./basedir.ts";
 import { HandleRegistry } from "./handles.ts";
 import { describeReceived } from "./schema.ts";
 
@@ -38,8 +39,7 @@ export class Sandbox {
   readonly handles: HandleRegistry;
 
   constructor(base: string | undefined, handles: HandleRegistry) {
-    const trimmed = base?.trim() ?? "";
-    this.base = trimmed === "" ? undefined : goClean(isAbsolute(trimmed) ? trimmed : join(Deno.cwd(), trimmed));
+    this.base = resolveBaseDir(base);
     this.handles = handles;
   }
 
