@@ -7,7 +7,10 @@ import { formatGoTime, formatReportTime } from "../lib/format/gotime.ts";
 
 /** One reference run of `go tool pprof`. */
 export interface RefEntry {
-  /** The reference set it belongs to: "ref" (the shared fixtures) or "ref_extra" (made for this project). */
+  /**
+   * The reference set it belongs to: "ref" (the shared fixtures) or another `fixtures/ref_*` folder made for this
+   * project (each with its `ref_*_spec.json`).
+   */
   set: string;
   profile: string;
   view: string;
@@ -20,9 +23,24 @@ export interface RefEntry {
 
 export const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 
-/** Reference entries of both sets whose pprof command is one of `commands` (e.g. "-top"). */
+/** Every reference set: `fixtures/ref` and each `fixtures/ref_*` folder that holds a manifest. */
+export function refSets(): string[] {
+  const sets = [...Deno.readDirSync(FIXTURES)]
+    .filter((d) => d.isDirectory && (d.name === "ref" || d.name.startsWith("ref_")))
+    .map((d) => d.name)
+    .filter((name) => {
+      try {
+        return Deno.statSync(`${FIXTURES}${name}/manifest.json`).isFile;
+      } catch {
+        return false;
+      }
+    });
+  return sets.sort();
+}
+
+/** Reference entries of every set whose pprof command is one of `commands` (e.g. "-top"). */
 export function refEntries(commands: string[]): RefEntry[] {
-  return ["ref", "ref_extra"].flatMap((set) => {
+  return refSets().flatMap((set) => {
     const manifest = JSON.parse(Deno.readTextFileSync(`${FIXTURES}${set}/manifest.json`));
     return (manifest.entries as RefEntry[])
       .filter((e) => commands.includes(e.argv[3]))
