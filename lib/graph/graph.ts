@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ProfileView } from "../report/view.ts";
+import type { ProfileView } from "../profile/view.ts";
 import type { FrameNodes } from "./nodes.ts";
 
 /** Which sample values feed the graph. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ProfileView } from "../report/view.ts";
+import type { ProfileView } from "../profile/view.ts";
 import { goBase, goClean, trimPath } from "../util/gopath.ts";
 
 /** How finely frames are grouped into nodes. */

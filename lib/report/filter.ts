@@ -7,8 +7,8 @@
  */
 import { compileRE2 } from "../regex/re2.ts";
 import type { ReportConfig } from "./config.ts";
-import { selectSamples } from "./view.ts";
-import type { ProfileView } from "./view.ts";
+import { selectSamples } from "../profile/view.ts";
+import type { ProfileView } from "../profile/view.ts";
 import { compileTagFilter, labelUnits, type TagFilter } from "./tagfilter.ts";
 
 /** Per-function memo of a regex test against the function's name or file. */

@@ -6,7 +6,7 @@
 import { padStart } from "../format/gofmt.ts";
 import { formatGoDuration, formatGoTime } from "../format/gotime.ts";
 import type { Report } from "./report.ts";
-import { labelVisible } from "./view.ts";
+import { labelVisible } from "../profile/view.ts";
 
 /** A sample of the raw dump; labels keep their order per key. */
 export interface RawSample {

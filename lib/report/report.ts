@@ -18,7 +18,7 @@ import { goBase } from "../util/gopath.ts";
 import { applyCommandOverrides, type Command, type ReportConfig, sampleIndexByName } from "./config.ts";
 import { applyFocus, dropFrames } from "./filter.ts";
 import { labelUnits } from "./tagfilter.ts";
-import { fullView, type ProfileView } from "./view.ts";
+import { fullView, type ProfileView } from "../profile/view.ts";
 
 /** A prepared report. */
 export interface Report {

@@ -8,7 +8,7 @@
 import { scale } from "../format/units.ts";
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { labelVisible, type ProfileView } from "./view.ts";
+import { labelVisible, type ProfileView } from "../profile/view.ts";
 
 /** Decides whether a sample (profile index) passes. */
 export type TagFilter = (v: ProfileView, s: number) => boolean;

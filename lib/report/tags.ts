@@ -7,7 +7,7 @@ import { compareStrings, formatFixed } from "../format/gofmt.ts";
 import { TabWriter } from "../format/tabwriter.ts";
 import { percentage, scale, scaledLabel } from "../format/units.ts";
 import type { Report } from "./report.ts";
-import { labelVisible } from "./view.ts";
+import { labelVisible } from "../profile/view.ts";
 
 /** The values of one label key with their weight, heaviest first. */
 export interface TagKey {

@@ -6,7 +6,7 @@
 import { padStart } from "../format/gofmt.ts";
 import { autoLabel } from "../format/units.ts";
 import { formatValue, profileLabels, type Report, reportFrames } from "./report.ts";
-import { labelVisible } from "./view.ts";
+import { labelVisible } from "../profile/view.ts";
 
 const SEPARATOR = "-----------+-------------------------------------------------------";
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Profile } from "../profile/model.ts";
+import type { Profile } from "./model.ts";
 
 /** A profile seen through filters. */
 export interface ProfileView {
