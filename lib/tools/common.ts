@@ -12,17 +12,6 @@ export function pprofCommand(args: string[]): string {
   return shellJoin(["go", "tool", "pprof", ...args]);
 }
 
-/** pprof flag pairs for the options that are set, e.g. `["-focus", "x"]`. */
-export function pprofFlags(o: Record<string, string | number | boolean | undefined>): string[] {
-  const out: string[] = [];
-  for (const [flag, value] of Object.entries(o)) {
-    if (value === undefined || value === "" || value === false || value === 0) continue;
-    out.push(`-${flag}`);
-    if (value !== true) out.push(String(value));
-  }
-  return out;
-}
-
 /** A text result as the raw-text tools return it. */
 export interface RawPayload {
   raw: string;

@@ -1,6 +1,31 @@
 /**
  * Every tool pprof-mcp offers, in one registry.
  *
+ * Adding a tool:
+ * - One file per tool (or per close family) in `lib/tools/<area>/` exporting a
+ *   {@link ToolDef}: zod `input` (`.strict()`) and `output` schemas, annotations
+ *   that tell the truth (`readOnlyHint` only if it never writes), a description
+ *   written for a model choosing among tools, and one `run` handler that calls
+ *   into `lib/` (the analysis itself never lives in the tool file). Register it
+ *   in the list below; the MCP server, the CLI (`tools`, `call`) and the docs
+ *   all come from here.
+ * - Arguments: a file or folder is `pathArg`/`outputPathArg`/`pathListArg`
+ *   (`paths.ts`), so the sandbox confines it; a profile is `profileArg()`; pprof
+ *   report options (focus, sample_index, nodecount…) are picked from the one
+ *   option table with `reportArgs([...])` (`pprof/args.ts`), which also gives
+ *   the report configuration and the echoed `go tool pprof` flags; text limits
+ *   are `limitArgs`.
+ * - Helpers: `pprof/run.ts` (load a profile with cancellation, build a report,
+ *   the raw-text result), `common.ts` (command line, raw payload with
+ *   truncation meta), `truncate.ts`. Throw `UserError` for bad input (it becomes
+ *   an `INVALID_ARGUMENT` result) and `NoMatchError` when a pattern selected
+ *   nothing (declare `noMatches` with the pattern's argument names).
+ * - Prose names other tools only through `ctx.toolName("pprof.x")`, which is
+ *   undefined for a tool that is not registered; descriptions use canonical
+ *   names, which the registry rewrites for the client's naming mode.
+ * - Tests live beside the area (`tests/<area>_test.ts`), run real profiles from
+ *   `fixtures/`, and count tools from the registry, never a constant.
+ *
  * @module
  */
 import { diffTopTool } from "./pprof/diff_top.ts";

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { type ErrorCode, NoMatchError, UserError } from "../errors.ts";
 import type { HandleRegistry } from "./handles.ts";
+import { type PathField, pathFields } from "./paths.ts";
 import type { Sandbox } from "./sandbox.ts";
 import { type JsonSchema, jsonSchema, validateArgs } from "./schema.ts";
 
@@ -32,6 +33,9 @@ export function configuredNameMode(flag?: string): NameMode {
   return nameMode(flag, Deno.env.get("PPROF_MCP_TOOL_NAME_MODE"));
 }
 
+/** What a tool name looks like in prose: dotted lower-case words, e.g. `pprof.top`, `datadog.profiles.list`. */
+const TOOL_NAME = /\b[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+\b/g;
+
 /** MCP tool annotations. */
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
@@ -50,6 +54,12 @@ export interface ToolContext {
   handles: HandleRegistry;
   /** The name the client called the tool by. */
   exposedName: string;
+  /**
+   * The name the client sees for a registered tool (canonical name in), or
+   * undefined when no such tool is registered: hints and next steps name
+   * tools only through this, so they never point at a tool that is not there.
+   */
+  toolName(canonical: string): string | undefined;
 }
 
 /** A tool: schemas, annotations and one handler. */
@@ -63,8 +73,11 @@ export interface ToolDef<I extends z.ZodObject<any> = z.ZodObject<any>, O extend
   input: I;
   output: O;
   annotations: ToolAnnotations;
-  /** The tool can answer "no matches" (a result, not an error). */
-  noMatches?: boolean;
+  /**
+   * The tool can answer "no matches" (a result, not an error); `patternArgs`
+   * are the arguments holding the pattern that matched nothing, first set wins.
+   */
+  noMatches?: { patternArgs: string[] };
   /** A one-line summary put before the result in the text content. */
   summary?(out: z.infer<O>): string;
   /** The text body (default: the result as compact JSON). */
@@ -124,6 +137,7 @@ function errorResult(message: string, code: ErrorCode, details: UserError["detai
 export class ToolRegistry {
   #tools = new Map<string, ToolDef>();
   #schemas = new Map<string, { input: JsonSchema; output: JsonSchema }>();
+  #paths = new Map<string, readonly PathField[]>();
 
   /** Adds a tool; names must be non-empty and unique. */
   add(def: ToolDef): void {
@@ -155,7 +169,8 @@ export class ToolRegistry {
   list(mode: NameMode): ListedTool[] {
     return this.tools.map((def) => {
       const name = exposedName(def.name, mode);
-      const description = mode === "codex" ? `Codex tool name: ${name}\n\n${def.description}` : def.description;
+      const text = this.exposeText(def.description, mode);
+      const description = mode === "codex" ? `Codex tool name: ${name}\n\n${text}` : text;
       const { input, output } = this.schemas(def);
       return {
         name,
@@ -168,6 +183,31 @@ export class ToolRegistry {
     }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /**
+   * `text` with every registered tool's canonical name replaced by the name
+   * the client sees in `mode` (descriptions, instructions and hints are
+   * written with canonical names).
+   */
+  exposeText(text: string, mode: NameMode): string {
+    if (mode === "default") return text;
+    return text.replace(TOOL_NAME, (m) => (this.#tools.has(m) ? exposedName(m, mode) : m));
+  }
+
+  /** The exposed name of a registered tool, or undefined. */
+  toolName(canonical: string, mode: NameMode): string | undefined {
+    return this.#tools.has(canonical) ? exposedName(canonical, mode) : undefined;
+  }
+
+  /** The path arguments of a tool, as its input schema marks them. */
+  pathFields(def: ToolDef): readonly PathField[] {
+    let f = this.#paths.get(def.name);
+    if (!f) {
+      f = pathFields(def.input);
+      this.#paths.set(def.name, f);
+    }
+    return f;
+  }
+
   /** The tool exposed as `name` in `mode`. */
   find(name: string, mode: NameMode): ToolDef | undefined {
     return this.tools.find((t) => exposedName(t.name, mode) === name);
@@ -177,7 +217,12 @@ export class ToolRegistry {
    * tools/call: validates the arguments, resolves paths and handles through
    * the sandbox, runs the handler and shapes the result or error.
    */
-  async call(name: string, args: unknown, mode: NameMode, ctx: Omit<ToolContext, "exposedName">): Promise<ToolResult> {
+  async call(
+    name: string,
+    args: unknown,
+    mode: NameMode,
+    ctx: Omit<ToolContext, "exposedName" | "toolName">,
+  ): Promise<ToolResult> {
     const def = this.find(name, mode);
     if (!def) {
       return errorResult(`unknown tool "${name}"`, "INVALID_ARGUMENT", {
@@ -187,8 +232,12 @@ export class ToolRegistry {
     try {
       validateArgs(this.schemas(def).input, args);
       const parsed = def.input.parse(args ?? {});
-      const resolved = ctx.sandbox.resolveArgs(parsed);
-      const out = await def.run(resolved, { ...ctx, exposedName: name });
+      const resolved = ctx.sandbox.resolveArgs(parsed, this.pathFields(def));
+      const out = await def.run(resolved, {
+        ...ctx,
+        exposedName: name,
+        toolName: (canonical) => this.toolName(canonical, mode),
+      });
       const summary = def.summary?.(out);
       const body = def.text?.(out) ?? JSON.stringify(out);
       return {
@@ -197,7 +246,7 @@ export class ToolRegistry {
         isError: false,
       };
     } catch (e) {
-      if (e instanceof NoMatchError) return noMatchResult(name, e, args);
+      if (e instanceof NoMatchError && def.noMatches) return noMatchResult(name, def.noMatches.patternArgs, e, args);
       if (ctx.signal.aborted || (e instanceof DOMException && e.name === "AbortError")) {
         return errorResult("the call was canceled", "CANCELED");
       }
@@ -208,9 +257,9 @@ export class ToolRegistry {
   }
 }
 
-function noMatchResult(tool: string, e: NoMatchError, args: unknown): ToolResult {
+function noMatchResult(tool: string, patternArgs: string[], e: NoMatchError, args: unknown): ToolResult {
   const a = (args ?? {}) as Record<string, unknown>;
-  const pattern = ["regex", "function", "focus", "tag_focus", "tag_show"]
+  const pattern = patternArgs
     .map((k) => a[k])
     .find((v) => typeof v === "string" && v !== "") as string | undefined;
   const hint = e.details.hint ?? "Try a broader, case-insensitive regexp such as (?i)Name.";

@@ -10,24 +10,8 @@ import { UserError } from "../errors.ts";
 import { goClean } from "../util/gopath.ts";
 import { resolveBaseDir } from "./basedir.ts";
 import { HandleRegistry } from "./handles.ts";
+import type { PathField } from "./paths.ts";
 import { describeReceived } from "./schema.ts";
-
-/** Argument keys holding one path. */
-export const PATH_KEYS = [
-  "profile",
-  "binary",
-  "output_path",
-  "repo_root",
-  "out_dir",
-  "heap_profile",
-  "goroutine_profile",
-  "before",
-  "after",
-  "baseline_path",
-];
-
-/** Argument keys holding a list of paths (a plain string counts as one). */
-export const PATH_LIST_KEYS = ["profiles", "source_paths"];
 
 /** The hint tool errors about paths carry. */
 export const PATH_HINT = "Provide paths within PPROF_MCP_BASEDIR if it is set.";
@@ -120,19 +104,30 @@ export class Sandbox {
     throw this.#error(key, `too many levels of symbolic links in "${value}"`, value);
   }
 
-  /** Resolves every path argument of a tool call (and list arguments element by element). */
-  resolveArgs<T extends Record<string, unknown>>(args: T): T {
+  /**
+   * Resolves the path arguments of a tool call (list arguments element by
+   * element; a plain string counts as a list of one). Written paths must be
+   * paths, not handles.
+   */
+  resolveArgs<T extends Record<string, unknown>>(args: T, fields: readonly PathField[]): T {
     const out: Record<string, unknown> = { ...args };
-    for (const key of PATH_KEYS) {
-      if (typeof out[key] === "string") out[key] = this.resolve(key, out[key] as string);
-    }
-    for (const key of PATH_LIST_KEYS) {
-      const v = out[key];
-      if (typeof v === "string") out[key] = this.resolve(key, v);
+    const one = (f: PathField, v: string) => {
+      if (f.use === "write" && HandleRegistry.isHandle(v)) {
+        throw new UserError(`"${f.key}" is a file to write: give a path, not a handle`, "INVALID_ARGUMENT", {
+          field: f.key,
+          expected: "a file path",
+          received: describeReceived(f.key, v),
+        });
+      }
+      return this.resolve(f.key, v);
+    };
+    for (const f of fields) {
+      const v = out[f.key];
+      if (typeof v === "string") out[f.key] = one(f, v);
       else if (Array.isArray(v)) {
-        out[key] = v.map((x) => {
-          if (typeof x !== "string") throw new UserError(`invalid path value in "${key}"`);
-          return this.resolve(key, x);
+        out[f.key] = v.map((x) => {
+          if (typeof x !== "string") throw new UserError(`invalid path value in "${f.key}"`);
+          return one(f, x);
         });
       }
     }

@@ -15,18 +15,13 @@ import { pprofTracesHead } from "../../tools/pprof/traces.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import type { FlagSpecs, FlagValues } from "../flags.ts";
 import { EXIT } from "../io.ts";
+import { optionFlags } from "../report_flags.ts";
 
 const binary: FlagSpecs = {
   binary: { type: "string", arg: "FILE", help: "Binary (accepted; profiles are read as symbolized)" },
 };
 const profile: FlagSpecs = { profile: { type: "string", arg: "FILE", help: "Profile file (required)" } };
-const topFlags: FlagSpecs = {
-  cum: { type: "boolean", help: "Sort by cumulative weight" },
-  nodecount: { type: "integer", help: "Show at most N nodes" },
-  focus: { type: "string", arg: "RE", help: "Only samples with a frame matching RE" },
-  ignore: { type: "string", arg: "RE", help: "Drop samples with a frame matching RE" },
-  sample_index: { type: "string", arg: "X", help: "Sample type (name or index)" },
-};
+const topFlags: FlagSpecs = optionFlags(["cum", "nodecount", "focus", "ignore", "sample_index"]);
 
 function required(v: FlagValues, cmd: string, ...names: string[]): string[] {
   return names.map((n) => {

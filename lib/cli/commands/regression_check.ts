@@ -10,6 +10,7 @@ import { type Check, pprofRegressionCheck, type RegressionResult } from "../../t
 import { writeFileAtomic } from "../../util/atomic.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
+import { optionFlags } from "../report_flags.ts";
 
 /** Parses `REGEX:flat_pct<=5` (the regexp may itself contain colons). */
 export function parseCheck(spec: string): Check {
@@ -78,7 +79,7 @@ export const regressionCheckCommand: CliCommand = {
   flags: {
     check: { type: "string", multiple: true, arg: "REGEX:METRIC<=MAX", help: "A check (repeatable)" },
     checks: { type: "string", arg: "FILE", help: "JSON file of checks" },
-    sample_index: { type: "string", arg: "X", help: "Sample type (name or index)" },
+    ...optionFlags(["sample_index"]),
     junit: { type: "string", arg: "OUT.xml", help: "Also write the results as JUnit XML" },
     json: { type: "boolean", help: "Print the result as JSON" },
   },

@@ -5,18 +5,95 @@
  * @module
  */
 import { z } from "zod";
+import {
+  type OptionArg,
+  type OptionFlag,
+  type OptionTypeOf,
+  type OptionValues,
+  pprofFlagArgs,
+  reportConfig,
+  reportOption,
+} from "../../report/options.ts";
+import type { ReportConfig } from "../../report/config.ts";
+import { pathArg } from "../paths.ts";
 
 /** A profile argument: a path, or a handle from a download or merge. */
-export const profileArg = z.string().describe(
-  "Profile file: a path (gzip, zstd or plain profile.proto) or a handle such as handle:0123456789abcdef",
-);
+export const profileArg = (
+  what = "Profile file",
+) => pathArg(`${what}: a path (gzip, zstd or plain profile.proto) or a handle such as handle:0123456789abcdef`);
 
 /** Accepted for compatibility with the original tool; profiles are read as symbolized. */
-export const binaryArg = z.string().describe("Binary the profile came from (accepted, not needed: no symbolization)")
-  .optional();
+export const binaryArg = pathArg("Binary the profile came from (accepted, not needed: no symbolization)").optional();
 
-/** The optional sample type argument of the pprof tools. */
-export const sampleIndexArg = z.string().describe("Sample type (name or index)").optional();
+function optionSchema(flag: string, help?: string): z.ZodOptional {
+  const o = reportOption(flag);
+  const text = help ?? o.help;
+  switch (o.type) {
+    case "boolean":
+      return z.boolean().describe(text).optional();
+    case "integer": {
+      const n = z.number().int();
+      return (o.min !== undefined ? n.min(o.min) : n).describe(text).optional();
+    }
+    case "number": {
+      const n = z.number();
+      return (o.min !== undefined ? n.min(o.min) : n).describe(text).optional();
+    }
+    case "regexp":
+      return z.string().describe(`${text} (Go RE2 regexp, e.g. (?i)name)`).optional();
+    default:
+      return z.string().describe(text).optional();
+  }
+}
+
+/** The zod schema of an option's tool argument. */
+type OptionSchema<F extends OptionFlag> = z.ZodOptional<
+  OptionTypeOf<F> extends "boolean" ? z.ZodBoolean : OptionTypeOf<F> extends "integer" | "number" ? z.ZodNumber
+  : z.ZodString
+>;
+
+/** pprof report options picked for a tool: their argument schemas, configuration and pprof flags. */
+export interface ReportArgs<F extends OptionFlag> {
+  /** zod fields, keyed by tool argument name, in the order picked. */
+  shape: { [K in F as OptionArg<K>]: OptionSchema<K> };
+  /** The option values of a call's arguments, by pprof flag name ("not set" values left out). */
+  values(a: Record<string, unknown>): OptionValues;
+  /** The report configuration of a call's arguments. */
+  config(a: Record<string, unknown>): Partial<ReportConfig>;
+  /** The `go tool pprof` flags of a call's arguments, in the order picked. */
+  flags(a: Record<string, unknown>): string[];
+}
+
+/**
+ * Picks report options from the one table (`lib/report/options.ts`) for a
+ * tool: `reportArgs(["cum", "nodecount", "focus"])`. `help` overrides the
+ * table's help text for this tool. Tools treat false, 0 and "" as "not set",
+ * as the original tool passed no flag for them.
+ */
+export function reportArgs<const F extends OptionFlag>(
+  flags: readonly F[],
+  help: Partial<Record<F, string>> = {},
+): ReportArgs<F> {
+  const options = flags.map(reportOption);
+  const shape = Object.fromEntries(
+    options.map((o) => [o.arg ?? o.flag, optionSchema(o.flag, (help as Record<string, string>)[o.flag])]),
+  );
+  const values = (a: Record<string, unknown>): OptionValues => {
+    const v: OptionValues = {};
+    for (const o of options) {
+      const x = a[o.arg ?? o.flag];
+      if (x === undefined || x === "" || x === 0 || (x === false && !o.default)) continue;
+      v[o.flag] = x as string | number | boolean;
+    }
+    return v;
+  };
+  return {
+    shape: shape as ReportArgs<F>["shape"],
+    values,
+    config: (a) => reportConfig(values(a)).cfg,
+    flags: (a) => pprofFlagArgs(values(a), flags),
+  };
+}
 
 /** The optional output limits of text results. */
 export const limitArgs = {

@@ -12,8 +12,8 @@ import { pprofTop, topInput } from "./top.ts";
 
 const { profile: _profile, ...rest } = topInput;
 const input = z.object({
-  before: profileArg.describe("Profile before the change (path or handle)"),
-  after: profileArg.describe("Profile after the change (path or handle)"),
+  before: profileArg("Profile before the change"),
+  after: profileArg("Profile after the change"),
   ...rest,
 }).strict();
 

@@ -6,21 +6,20 @@
 import { z } from "zod";
 import { compileRE2 } from "../../regex/re2.ts";
 import { listReport, renderList } from "../../report/list.ts";
-import { pprofFlags } from "../common.ts";
+import { pprofFlagArgs } from "../../report/options.ts";
+import { pathArg, pathListArg } from "../paths.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
 import { rawResult, reportFor } from "./run.ts";
 
 const input = z.object({
-  profile: profileArg,
+  profile: profileArg(),
   binary: binaryArg,
   function: regexArg("Functions to list, matched against their names"),
-  repo_root: z.string().describe("Directory the sources are in (default: the base dir, else the current one)")
-    .optional(),
+  repo_root: pathArg("Directory the sources are in (default: the base dir, else the current one)").optional(),
   trim_path: z.string().describe("Path prefix to strip from the profile's file names before looking them up")
     .optional(),
-  source_paths: z.union([z.array(z.string()), z.string()]).describe("More directories to search for sources")
-    .optional(),
+  source_paths: pathListArg("More directories to search for sources").optional(),
   ...limitArgs,
 }).strict();
 
@@ -48,7 +47,7 @@ export async function pprofList(
     }
   };
   const text = renderList(report, listReport(report, regex, a.function, allowed));
-  const flags = ["-list", a.function, ...pprofFlags({ trim_path: a.trim_path, source_path: searchPath })];
+  const flags = ["-list", a.function, ...pprofFlagArgs({ trim_path: a.trim_path, source_path: searchPath })];
   return rawResult(flags, a, text, report.warnings);
 }
 
@@ -62,7 +61,7 @@ export const listTool: ToolDef<typeof input, typeof output> = {
   input,
   output,
   annotations: { readOnlyHint: true, openWorldHint: false },
-  noMatches: true,
+  noMatches: { patternArgs: ["function"] },
   text: (o) => o.raw,
   run: (a, ctx) => pprofList(a, ctx),
 };

@@ -10,14 +10,13 @@ import { mergeFiles } from "../../profile/sources.ts";
 import { writeFileAtomic } from "../../util/atomic.ts";
 import { pprofCommand } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
+import { outputPathArg, pathListArg } from "../paths.ts";
 import { binaryArg } from "./args.ts";
 import { binaryArgs } from "./run.ts";
 
 const input = z.object({
-  profiles: z.union([z.array(z.string()).min(2), z.string()]).describe(
-    "Profiles to merge (paths or handles), at least two, all of the same type",
-  ),
-  output_path: z.string().describe("File to write (gzipped profile.proto)"),
+  profiles: pathListArg("Profiles to merge (paths or handles), at least two, all of the same type", 2),
+  output_path: outputPathArg("File to write (gzipped profile.proto)"),
   binary: binaryArg,
 }).strict();
 

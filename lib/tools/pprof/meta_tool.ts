@@ -9,7 +9,7 @@ import type { ToolContext, ToolDef } from "../registry.ts";
 import { profileArg } from "./args.ts";
 import { loadForTool } from "./run.ts";
 
-const input = z.object({ profile: profileArg }).strict();
+const input = z.object({ profile: profileArg() }).strict();
 
 const valueType = z.object({ type: z.string(), unit: z.string() });
 const output = z.object({

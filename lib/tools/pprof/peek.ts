@@ -6,16 +6,17 @@
 import { z } from "zod";
 import { compileRE2 } from "../../regex/re2.ts";
 import { renderTree, treeReport } from "../../report/tree.ts";
-import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, profileArg, rawFields, regexArg, sampleIndexArg } from "./args.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, regexArg, reportArgs } from "./args.ts";
 import { rawResult, reportFor } from "./run.ts";
 
+const options = reportArgs(["sample_index"]);
+
 const input = z.object({
-  profile: profileArg,
+  profile: profileArg(),
   binary: binaryArg,
   regex: regexArg("Functions to show, matched against their names"),
-  sample_index: sampleIndexArg,
+  ...options.shape,
   ...limitArgs,
 }).strict();
 
@@ -24,9 +25,9 @@ const output = z.object(rawFields);
 /** pprof.peek's handler. */
 export async function pprofPeek(a: z.infer<typeof input>, ctx?: Pick<ToolContext, "signal">) {
   const regex = compileRE2(a.regex, "regex");
-  const { report } = await reportFor(a.profile, "peek", { sampleIndex: a.sample_index ?? "" }, ctx);
+  const { report } = await reportFor(a.profile, "peek", options.config(a), ctx);
   const text = renderTree(treeReport(report, regex, a.regex));
-  const flags = ["-peek", a.regex, ...pprofFlags({ sample_index: a.sample_index })];
+  const flags = ["-peek", a.regex, ...options.flags(a)];
   return rawResult(flags, a, text, report.warnings);
 }
 
@@ -39,7 +40,7 @@ export const peekTool: ToolDef<typeof input, typeof output> = {
   input,
   output,
   annotations: { readOnlyHint: true, openWorldHint: false },
-  noMatches: true,
+  noMatches: { patternArgs: ["regex"] },
   text: (o) => o.raw,
   run: (a, ctx) => pprofPeek(a, ctx),
 };

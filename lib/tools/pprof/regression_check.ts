@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { compileRE2 } from "../../regex/re2.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { pctMetric, profileArg, sampleIndexArg } from "./args.ts";
+import { pctMetric, profileArg, reportArgs } from "./args.ts";
 import { parsePercent } from "../../report/top.ts";
 import { loadForTool } from "./run.ts";
 import { topPayload } from "./top.ts";
@@ -23,8 +23,8 @@ export const checkSchema = z.object({
 export type Check = z.infer<typeof checkSchema>;
 
 const input = z.object({
-  profile: profileArg,
-  sample_index: sampleIndexArg,
+  profile: profileArg(),
+  ...reportArgs(["sample_index"]).shape,
   checks: z.array(checkSchema).min(1).describe("The checks to run, in order"),
 }).strict();
 

@@ -8,22 +8,20 @@ import { z } from "zod";
 import { labelKeys } from "../meta.ts";
 import { renderTags, tagsReport } from "../../report/tags.ts";
 import { renderTop, topReport } from "../../report/top.ts";
-import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, profileArg, rawFields, sampleIndexArg } from "./args.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, reportArgs } from "./args.ts";
 import { rawResult, reportFor } from "./run.ts";
 
+const options = reportArgs(["tagfocus", "tagignore", "tagshow", "cum", "nodecount", "sample_index"], {
+  tagshow: "List label values (only keys matching this regexp) instead of top functions",
+  cum: "Sort top functions by cumulative weight",
+  nodecount: "Show at most this many functions",
+});
+
 const input = z.object({
-  profile: profileArg,
+  profile: profileArg(),
   binary: binaryArg,
-  tag_focus: z.string().describe("Only samples whose labels match: key=regexp, regexp, or a range such as bytes=1kb:")
-    .optional(),
-  tag_ignore: z.string().describe("Drop samples whose labels match (same forms as tag_focus)").optional(),
-  tag_show: z.string().describe("List label values (only keys matching this regexp) instead of top functions")
-    .optional(),
-  cum: z.boolean().describe("Sort top functions by cumulative weight").optional(),
-  nodecount: z.number().int().min(0).describe("Show at most this many functions").optional(),
-  sample_index: sampleIndexArg,
+  ...options.shape,
   ...limitArgs,
 }).strict();
 
@@ -37,26 +35,9 @@ const output = z.object({ ...rawFields, tags: z.array(z.string()).optional() });
  */
 export async function pprofTags(a: z.infer<typeof input>, ctx?: Pick<ToolContext, "signal">) {
   const listing = (a.tag_show ?? "") !== "";
-  const { profile, report } = await reportFor(a.profile, listing ? "tags" : "top", {
-    tagFocus: a.tag_focus ?? "",
-    tagIgnore: a.tag_ignore ?? "",
-    tagShow: a.tag_show ?? "",
-    sort: a.cum ? "cum" : "flat",
-    nodeCount: a.nodecount ? a.nodecount : -1,
-    sampleIndex: a.sample_index ?? "",
-  }, ctx);
+  const { profile, report } = await reportFor(a.profile, listing ? "tags" : "top", options.config(a), ctx);
   const text = listing ? renderTags(tagsReport(report)) : renderTop(topReport(report));
-  const flags = [
-    listing ? "-tags" : "-top",
-    ...pprofFlags({
-      tagfocus: a.tag_focus,
-      tagignore: a.tag_ignore,
-      tagshow: a.tag_show,
-      cum: a.cum,
-      nodecount: a.nodecount,
-      sample_index: a.sample_index,
-    }),
-  ];
+  const flags = [listing ? "-tags" : "-top", ...options.flags(a)];
   const payload = rawResult(flags, a, text, report.warnings);
   return listing || (!a.tag_focus && !a.tag_ignore) ? { ...payload, tags: labelKeys(profile) } : payload;
 }

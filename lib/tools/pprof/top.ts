@@ -8,23 +8,25 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { Profile } from "../../profile/model.ts";
 import { parsePercent, renderTop, textRows, topReport } from "../../report/top.ts";
-import { pprofCommand, pprofFlags, rawPayload } from "../common.ts";
+import { pprofCommand, rawPayload } from "../common.ts";
 import { detectKind } from "../meta.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, pctMetric, profileArg, rawFields, regexArg, textRow, topSummary } from "./args.ts";
+import { pathArg } from "../paths.ts";
+import { binaryArg, limitArgs, pctMetric, profileArg, rawFields, reportArgs, textRow, topSummary } from "./args.ts";
 import { BASELINE_FILE, baselineKey, updateBaseline } from "./baseline.ts";
 import { topHints } from "./hints.ts";
 import { binaryArgs, loadForTool, reportOf } from "./run.ts";
 
-/** The arguments of a top request (also used by diff_top and regression checks). */
+/** The report options of a top request (also used by diff_top and regression checks). */
+export const topOptions = reportArgs(["cum", "nodecount", "focus", "ignore", "sample_index"], {
+  nodecount: "Show at most this many functions (0 or absent: all)",
+});
+
+/** The arguments of a top request. */
 export const topInput = {
-  profile: profileArg,
+  profile: profileArg(),
   binary: binaryArg,
-  cum: z.boolean().describe("Sort by cumulative weight instead of flat").optional(),
-  nodecount: z.number().int().min(0).describe("Show at most this many functions (0 or absent: all)").optional(),
-  focus: regexArg("Only samples with a frame matching this").optional(),
-  ignore: regexArg("Drop samples with a frame matching this").optional(),
-  sample_index: z.string().describe("Sample type to report, by name (cpu, alloc_space, delay…) or index").optional(),
+  ...topOptions.shape,
   ...limitArgs,
 };
 
@@ -33,8 +35,7 @@ const input = z.object({
   compare_baseline: z.boolean().describe("Compare with the rolling baseline of earlier calls and update it")
     .optional(),
   baseline_key: z.string().describe("Baseline name (default: service:env, else 'default')").optional(),
-  baseline_path: z.string().describe("Baselines file (default: .pprof-mcp-baselines.json in the base dir)")
-    .optional(),
+  baseline_path: pathArg("Baselines file (default: .pprof-mcp-baselines.json in the base dir)").optional(),
   service: z.string().describe("Service name, for the baseline key").optional(),
   env: z.string().describe("Environment, for the baseline key").optional(),
 }).strict();
@@ -68,27 +69,14 @@ type TopPayload = z.infer<typeof output>;
 
 /** The `go tool pprof` arguments of a top request. */
 export function topArgs(a: Omit<TopArgs, "profile"> & { profile: string }): string[] {
-  const flags = pprofFlags({
-    cum: a.cum,
-    nodecount: a.nodecount,
-    focus: a.focus,
-    ignore: a.ignore,
-    sample_index: a.sample_index,
-  });
-  return ["-top", ...flags, ...binaryArgs(a.binary), a.profile];
+  return ["-top", ...topOptions.flags(a), ...binaryArgs(a.binary), a.profile];
 }
 
 type TopRequest = Omit<TopArgs, "compare_baseline" | "baseline_key" | "baseline_path" | "service" | "env">;
 
 /** The top payload (command, limited text, rows) of an already loaded profile. */
 export function topPayload(profile: Profile, a: TopRequest): TopPayload {
-  const top = topReport(reportOf(profile, "top", {
-    sort: a.cum ? "cum" : "flat",
-    nodeCount: a.nodecount ? a.nodecount : -1,
-    focus: a.focus ?? "",
-    ignore: a.ignore ?? "",
-    sampleIndex: a.sample_index ?? "",
-  }));
+  const top = topReport(reportOf(profile, "top", topOptions.config(a)));
   return {
     command: pprofCommand(topArgs(a)),
     ...rawPayload(renderTop(top), top.warnings, a),

@@ -6,13 +6,12 @@
  */
 import { z } from "zod";
 import { renderTraces, tracesReport } from "../../report/traces.ts";
-import { pprofFlags } from "../common.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, profileArg, rawFields, regexArg, sampleIndexArg } from "./args.ts";
+import { binaryArg, limitArgs, profileArg, rawFields, regexArg, reportArgs } from "./args.ts";
 import { rawResult, reportFor } from "./run.ts";
 
 const headInput = z.object({
-  profile: profileArg,
+  profile: profileArg(),
   binary: binaryArg,
   lines: z.number().int().min(0).max(500).describe("Lines to return (default 200, at most 500)").optional(),
   max_lines: z.number().int().min(0).max(500).describe("Same as lines").optional(),
@@ -44,26 +43,23 @@ export const tracesHeadTool: ToolDef<typeof headInput, typeof output> = {
   run: (a, ctx) => pprofTracesHead(a, ctx),
 };
 
+const focusOptions = reportArgs(["sample_index"]);
+
 const focusInput = z.object({
-  profile: profileArg,
+  profile: profileArg(),
   function: regexArg("Only stacks with a frame matching this"),
   binary: binaryArg,
   cum: z.boolean().describe("Accepted for compatibility (traces have no order to change)").optional(),
   nodecount: z.number().int().min(0).describe("Accepted for compatibility").optional(),
-  sample_index: sampleIndexArg,
+  ...focusOptions.shape,
   ...limitArgs,
 }).strict();
 
 /** pprof.focus_paths's handler: the traces of the samples through `function`. */
 export async function pprofFocusPaths(a: z.infer<typeof focusInput>, ctx?: Pick<ToolContext, "signal">) {
-  const { report } = await reportFor(
-    a.profile,
-    "traces",
-    { focus: a.function, sampleIndex: a.sample_index ?? "" },
-    ctx,
-  );
+  const { report } = await reportFor(a.profile, "traces", { ...focusOptions.config(a), focus: a.function }, ctx);
   const text = renderTraces(tracesReport(report));
-  const flags = ["-traces", "-focus", a.function, ...pprofFlags({ sample_index: a.sample_index })];
+  const flags = ["-traces", "-focus", a.function, ...focusOptions.flags(a)];
   return rawResult(flags, a, text, report.warnings);
 }
 
