@@ -7,7 +7,7 @@
  */
 import { UserError } from "../errors.ts";
 import { loadProfile } from "./load.ts";
-import { combineProfiles, normalizeProfile, ProfileMerger, scaleProfile, setLabel } from "./merge.ts";
+import { combineProfiles, compactProfile, normalizeProfile, ProfileMerger, scaleProfile, setLabel } from "./merge.ts";
 import { DIFF_BASE_LABEL, type Profile } from "./model.ts";
 
 /** What to load. */
@@ -72,7 +72,9 @@ export async function loadSources(s: Sources): Promise<Profile> {
   if (base.length === 0) return p;
   let b = await mergeFiles(base, s);
   if (s.diffBase) b = setLabel(b, DIFF_BASE_LABEL, "true");
-  if (s.normalize) p = normalizeProfile(p, b, s.files.join(", "), base.join(", "));
+  // pprof merges every input before scaling, so duplicate samples are summed
+  // and then rounded once; rounding each duplicate on its own gives other values.
+  if (s.normalize) p = normalizeProfile(compactProfile(p), b, s.files.join(", "), base.join(", "));
   b = scaleProfile(b, b.sampleTypes.map(() => -1));
   return combineProfiles([p, b], [s.files.join(", "), base.join(", ")]);
 }
