@@ -8,6 +8,7 @@ import { UserError } from "../errors.ts";
 import type { Granularity } from "../graph/nodes.ts";
 import { defaultConfig, type ReportConfig } from "../report/config.ts";
 import type { Sources } from "../profile/sources.ts";
+import { parseSymbolizeMode } from "../profile/symbolize.ts";
 import type { FlagSpecs, FlagValues } from "./flags.ts";
 
 const granularities: Granularity[] = ["functions", "filefunctions", "files", "lines", "addresses"];
@@ -22,6 +23,12 @@ const sampleShortcuts: [string, string][] = [
   ["alloc_space", "alloc_space"],
   ["alloc_objects", "alloc_objects"],
 ];
+
+/** Help of `--symbolize`, shared with `merge`. */
+export const SYMBOLIZE_HELP =
+  "Function names as pprof shows them: demangled C++/Rust without parameters and template arguments (default), " +
+  "demangle=templates, demangle=full, demangle=none (system names, not demangled: Go 1.19's pprof demangles fully " +
+  "there), none (names as stored); local, fastlocal, remote, force are accepted (addresses are not symbolized)";
 
 /** Flags that select samples and shape every graph-based report. */
 export const reportFlags: FlagSpecs = {
@@ -81,6 +88,7 @@ export const reportFlags: FlagSpecs = {
   normalize: { type: "boolean", help: "Scale the profile to the base's totals before comparing" },
   source_path: { type: "string", arg: "DIRS", help: "Where to look for source files (':'-separated)" },
   trim_path: { type: "string", arg: "PREFIXES", help: "Path prefixes to strip from source file names" },
+  symbolize: { type: "string", arg: "MODE", help: SYMBOLIZE_HELP },
   ...Object.fromEntries(
     sampleShortcuts.map(([flag, type]) => [flag, { type: "boolean" as const, help: `Same as --sample_index=${type}` }]),
   ),
@@ -129,8 +137,8 @@ export function reportConfigFromFlags(v: FlagValues): { cfg: ReportConfig; notes
   return { cfg, notes };
 }
 
-/** The profiles named by positional arguments and the base flags. */
-export function sourcesFromFlags(v: FlagValues, files: string[]): Sources {
+/** The profiles named by positional arguments and the base flags; `note` gets pprof's notes on `--symbolize`. */
+export function sourcesFromFlags(v: FlagValues, files: string[], note?: (line: string) => void): Sources {
   const base = (v.base as string[] | undefined) ?? [];
   const diffBase = (v.diff_base as string[] | undefined) ?? [];
   if (base.length > 0 && diffBase.length > 0) throw new UserError("--base and --diff_base cannot both be given");
@@ -139,5 +147,6 @@ export function sourcesFromFlags(v: FlagValues, files: string[]): Sources {
     base: diffBase.length > 0 ? diffBase : base,
     diffBase: diffBase.length > 0,
     normalize: !!v.normalize,
+    symbolize: parseSymbolizeMode((v.symbolize as string | undefined) ?? "", note),
   };
 }
