@@ -4,6 +4,7 @@
  */
 import { decompress } from "../lib/profile/decompress.ts";
 import { decodeProfile } from "../lib/profile/decode.ts";
+import { parseProfile } from "../lib/profile/load.ts";
 import { encodeProfile } from "../lib/profile/encode.ts";
 import { ProfileMerger } from "../lib/profile/merge.ts";
 import type { Profile } from "../lib/profile/model.ts";
@@ -39,6 +40,13 @@ for (const [name, bytes] of inputs) {
     group: "decode+top",
     ...opts,
     fn: () => void top(decodeProfile(decompress(bytes))),
+  });
+  // The same through parseProfile, which adds pprof's function-name pass (demangling, simplification).
+  Deno.bench({
+    name: `decode+names+top ${name}`,
+    group: "decode+top",
+    ...opts,
+    fn: () => void top(parseProfile(bytes)),
   });
 }
 

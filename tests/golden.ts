@@ -125,4 +125,13 @@ function absolutize(arg: string, cwd: string): string {
 }
 
 /** pprof's stderr lines that we intentionally do not print (symbolization notes). */
-export const PPROF_ONLY_NOTES = new Set(["Main binary filename not available."]);
+export const PPROF_ONLY_NOTES = new Set([
+  "Main binary filename not available.",
+  "Some binary filenames not available. Symbolization may be incomplete.",
+  "Try setting PPROF_BINARY_PATH to the search path for local binaries.",
+]);
+
+/** A note of pprof's address symbolization, which pprof-mcp does not do (see {@link PPROF_ONLY_NOTES}). */
+export function isPprofOnlyNote(line: string): boolean {
+  return PPROF_ONLY_NOTES.has(line) || line.startsWith("Local symbolization failed for ");
+}

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../cli.ts";
 import { memoryIO } from "../lib/cli/io.ts";
-import { cliArgs, diffOutputs, PPROF_ONLY_NOTES, refCwd, refEntries, type RefEntry, refFile } from "./golden.ts";
+import { cliArgs, diffOutputs, isPprofOnlyNote, refCwd, refEntries, type RefEntry, refFile } from "./golden.ts";
 import { BINARY_PERMISSIONS, runDeno } from "./permissions.ts";
 
 const main = new URL("../main.ts", import.meta.url).pathname;
@@ -23,7 +23,7 @@ async function ours(e: RefEntry): Promise<{ code: number; stdout: string; stderr
 for (const e of refEntries(["-top", "-peek", "-tree", "-traces", "-tags", "-raw", "-list"])) {
   Deno.test(`golden ${e.argv[3].slice(1)} ${e.set}/${e.profile}/${e.view}`, async () => {
     const r = await ours(e);
-    const refErr = e.stderr ? refFile(e, e.stderr).split("\n").filter((l) => l !== "" && !PPROF_ONLY_NOTES.has(l)) : [];
+    const refErr = e.stderr ? refFile(e, e.stderr).split("\n").filter((l) => l !== "" && !isPprofOnlyNote(l)) : [];
     if (e.exit_code !== 0) {
       // pprof failed: we fail too, with exit code 2 and one line saying why.
       assert.equal(r.code, 2, r.stdout);

@@ -8,6 +8,7 @@ import { UserError } from "../errors.ts";
 import { type OptionValues, REPORT_OPTIONS, reportConfig, type ReportOption } from "../report/options.ts";
 import type { ReportConfig } from "../report/config.ts";
 import type { Sources } from "../profile/sources.ts";
+import { parseSymbolizeMode } from "../profile/symbolize.ts";
 import type { FlagSpec, FlagSpecs, FlagValues } from "./flags.ts";
 
 /** The CLI flag of a report option. */
@@ -27,7 +28,13 @@ export function optionFlags(flags: Iterable<string>): FlagSpecs {
   return Object.fromEntries([...flags].map((f) => [f, optionFlag(REPORT_OPTIONS.get(f)!)]));
 }
 
-/** Flags that select samples and shape every graph-based report: every report option, then the base profiles. */
+/** Help of `--symbolize`, shared with `merge`. */
+export const SYMBOLIZE_HELP =
+  "Function names as pprof shows them: demangled C++/Rust without parameters and template arguments (default), " +
+  "demangle=templates, demangle=full, demangle=none (system names, not demangled: Go 1.19's pprof demangles fully " +
+  "there), none (names as stored); local, fastlocal, remote, force are accepted (addresses are not symbolized)";
+
+/** Flags that select samples and shape every graph-based report: every report option, the base profiles, names. */
 export const reportFlags: FlagSpecs = {
   ...optionFlags(REPORT_OPTIONS.keys()),
   diff_base: {
@@ -38,6 +45,7 @@ export const reportFlags: FlagSpecs = {
   },
   base: { type: "string", multiple: true, arg: "FILE", help: "Subtract FILE from the profile" },
   normalize: { type: "boolean", help: "Scale the profile to the base's totals before comparing" },
+  symbolize: { type: "string", arg: "MODE", help: SYMBOLIZE_HELP },
 };
 
 /** The report option values among parsed flags. */
@@ -52,8 +60,8 @@ export function reportConfigFromFlags(v: FlagValues): { cfg: ReportConfig; notes
   return reportConfig(optionValues(v));
 }
 
-/** The profiles named by positional arguments and the base flags. */
-export function sourcesFromFlags(v: FlagValues, files: string[]): Sources {
+/** The profiles named by positional arguments and the base flags; `note` gets pprof's notes on `--symbolize`. */
+export function sourcesFromFlags(v: FlagValues, files: string[], note?: (line: string) => void): Sources {
   const base = (v.base as string[] | undefined) ?? [];
   const diffBase = (v.diff_base as string[] | undefined) ?? [];
   if (base.length > 0 && diffBase.length > 0) throw new UserError("--base and --diff_base cannot both be given");
@@ -62,5 +70,6 @@ export function sourcesFromFlags(v: FlagValues, files: string[]): Sources {
     base: diffBase.length > 0 ? diffBase : base,
     diffBase: diffBase.length > 0,
     normalize: !!v.normalize,
+    symbolize: parseSymbolizeMode((v.symbolize as string | undefined) ?? "", note),
   };
 }

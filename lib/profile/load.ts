@@ -8,9 +8,10 @@ import { ProfileError } from "../errors.ts";
 import { decodeProfile } from "./decode.ts";
 import { decompress } from "./decompress.ts";
 import type { Profile } from "./model.ts";
+import { DEFAULT_SYMBOLIZE, type SymbolizeMode, symbolizeProfile } from "./symbolize.ts";
 
-/** Decodes profile bytes of any supported container (gzip, zstd, raw). */
-export function parseProfile(bytes: Uint8Array): Profile {
+/** Decodes profile bytes of any supported container (gzip, zstd, raw), then names functions as pprof does. */
+export function parseProfile(bytes: Uint8Array, symbolize: SymbolizeMode = DEFAULT_SYMBOLIZE): Profile {
   if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
   const raw = decompress(bytes);
   if (looksLikeText(raw)) {
@@ -19,7 +20,7 @@ export function parseProfile(bytes: Uint8Array): Profile {
         "write the profile with a current runtime/pprof or convert it with `go tool pprof -proto`)",
     );
   }
-  return decodeProfile(raw);
+  return symbolizeProfile(decodeProfile(raw), symbolize);
 }
 
 /**
@@ -27,7 +28,7 @@ export function parseProfile(bytes: Uint8Array): Profile {
  *
  * @throws {ProfileError} naming `path` when it cannot be read or decoded.
  */
-export async function loadProfile(path: string): Promise<Profile> {
+export async function loadProfile(path: string, symbolize?: SymbolizeMode): Promise<Profile> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -35,7 +36,7 @@ export async function loadProfile(path: string): Promise<Profile> {
     throw fileError(path, e);
   }
   try {
-    return parseProfile(bytes);
+    return parseProfile(bytes, symbolize);
   } catch (e) {
     if (e instanceof ProfileError) throw new ProfileError(`${path}: ${e.message}`, e.code);
     throw e;

@@ -9,6 +9,7 @@ import { UserError } from "../errors.ts";
 import { loadProfile } from "./load.ts";
 import { combineProfiles, compactProfile, normalizeProfile, ProfileMerger, scaleProfile, setLabel } from "./merge.ts";
 import { DIFF_BASE_LABEL, type Profile } from "./model.ts";
+import { DEFAULT_SYMBOLIZE, NO_SYMBOLIZE, type SymbolizeMode, symbolizeProfile } from "./symbolize.ts";
 
 /** What to load. */
 export interface Sources {
@@ -21,6 +22,8 @@ export interface Sources {
   normalize?: boolean;
   /** Called with progress messages for long loads. */
   progress?: (message: string) => void;
+  /** The function-name pass (`-symbolize`); default: pprof's. */
+  symbolize?: SymbolizeMode;
 }
 
 // Files this large take a second or more to decode: say so on long runs.
@@ -31,7 +34,8 @@ async function load(path: string, progress?: (message: string) => void): Promise
     const size = await Deno.stat(path).then((i) => i.size, () => 0);
     if (size >= LARGE_FILE) progress(`reading ${path} (${Math.round(size / (1 << 20))} MB)`);
   }
-  return await loadProfile(path);
+  // Names are rewritten once the inputs are merged, as pprof does, so merging sees the names as stored.
+  return await loadProfile(path, NO_SYMBOLIZE);
 }
 
 /** How a merge reports and stops. */
@@ -42,6 +46,8 @@ export interface MergeOptions {
   merged?: (done: number, total: number) => Promise<void>;
   /** Checked between files. */
   signal?: AbortSignal;
+  /** The function-name pass applied to the merged profile (`-symbolize`); default: pprof's. */
+  symbolize?: SymbolizeMode;
 }
 
 /**
@@ -49,6 +55,10 @@ export interface MergeOptions {
  * and a single input.
  */
 export async function mergeFiles(files: string[], o: MergeOptions = {}): Promise<Profile> {
+  return symbolizeProfile(await mergeAsStored(files, o), o.symbolize ?? DEFAULT_SYMBOLIZE);
+}
+
+async function mergeAsStored(files: string[], o: MergeOptions): Promise<Profile> {
   if (files.length === 1) return await load(files[0], o.progress);
   const merger = new ProfileMerger();
   for (const [i, f] of files.entries()) {
@@ -68,13 +78,15 @@ export async function loadSources(s: Sources): Promise<Profile> {
   if (s.files.length === 0) throw new UserError("no profile given");
   const base = s.base ?? [];
   if (s.normalize && base.length === 0) throw new UserError("--normalize needs a base profile (--base or --diff_base)");
-  let p = await mergeFiles(s.files, s);
-  if (base.length === 0) return p;
-  let b = await mergeFiles(base, s);
+  const symbolize = s.symbolize ?? DEFAULT_SYMBOLIZE;
+  let p = await mergeAsStored(s.files, s);
+  if (base.length === 0) return symbolizeProfile(p, symbolize);
+  let b = await mergeAsStored(base, s);
   if (s.diffBase) b = setLabel(b, DIFF_BASE_LABEL, "true");
   // pprof merges every input before scaling, so duplicate samples are summed
   // and then rounded once; rounding each duplicate on its own gives other values.
   if (s.normalize) p = normalizeProfile(compactProfile(p), b, s.files.join(", "), base.join(", "));
   b = scaleProfile(b, b.sampleTypes.map(() => -1));
-  return combineProfiles([p, b], [s.files.join(", "), base.join(", ")]);
+  // pprof names functions after combining the profile with its base.
+  return symbolizeProfile(combineProfiles([p, b], [s.files.join(", "), base.join(", ")]), symbolize);
 }

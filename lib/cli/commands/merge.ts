@@ -7,9 +7,11 @@
 import { UserError } from "../../errors.ts";
 import { encodeProfileGzip } from "../../profile/encode.ts";
 import { mergeFiles } from "../../profile/sources.ts";
+import { parseSymbolizeMode } from "../../profile/symbolize.ts";
 import { writeFileAtomic } from "../../util/atomic.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
+import { SYMBOLIZE_HELP } from "../report_flags.ts";
 
 /** The merge command. */
 export const mergeCommand: CliCommand = {
@@ -20,12 +22,15 @@ export const mergeCommand: CliCommand = {
   flags: {
     output: { type: "string", short: "o", arg: "OUT", help: "Output file (required)" },
     json: { type: "boolean", help: "Print what was written as JSON" },
+    symbolize: { type: "string", arg: "MODE", help: SYMBOLIZE_HELP },
   },
   async run(v, files, io) {
     requirePositionals(this, files, 1, "profile FILE");
     const out = v.output as string | undefined;
     if (!out) throw new UserError("merge: -o OUT is required");
-    const merged = await mergeFiles(files, { progress: (m) => void io.err(m + "\n") });
+    const err = (m: string) => void io.err(m + "\n");
+    const symbolize = parseSymbolizeMode((v.symbolize as string | undefined) ?? "", err);
+    const merged = await mergeFiles(files, { progress: err, symbolize });
     const bytes = encodeProfileGzip(merged);
     try {
       await writeFileAtomic(out, bytes);

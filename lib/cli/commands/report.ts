@@ -46,7 +46,8 @@ function reportCommand(spec: ReportSpec): CliCommand {
       const regexText = spec.regex ? positionals[positionals.length - 1] : undefined;
       const regex = regexText === undefined ? undefined : compileRE2(regexText, spec.name);
       const { cfg, notes } = reportConfigFromFlags(values);
-      const sources = { ...sourcesFromFlags(values, files), progress: (m: string) => void io.err(m + "\n") };
+      const err = (m: string) => void io.err(m + "\n");
+      const sources = { ...sourcesFromFlags(values, files, err), progress: err };
       const report = newReport(await loadSources(sources), spec.name, cfg);
       const { text, data } = spec.run(report, regex, regexText);
       const warnings = [...notes, ...report.warnings];
