@@ -16,6 +16,10 @@ const zones: ZoneCases[] = JSON.parse(
   Deno.readTextFileSync(new URL("../fixtures/goref/gotime_cases.json", import.meta.url)),
 );
 const child = new URL("./gotime_zone.ts", import.meta.url).pathname;
+const goref = new URL("../fixtures/goref/", import.meta.url).pathname;
+
+/** The TZ value to run a zone's cases with: gotime.go's own zone files (tzif/…) by their absolute path. */
+const tzValue = (tz: string) => tz.startsWith("tzif/") ? goref + tz : tz;
 
 /** Our `[report, raw]` strings for `nanos`, formatted in a subprocess with `TZ=tz`. */
 async function formatIn(tz: string, nanos: string[], confined = false): Promise<string[][]> {
@@ -75,13 +79,14 @@ Deno.test("gotime: the Go cases cover what they claim", () => {
 });
 
 for (const z of zones) {
-  const file = zoneFile(z.tz);
+  const tz = tzValue(z.tz);
+  const file = zoneFile(tz);
   Deno.test({
     name: `gotime: TZ=${JSON.stringify(z.tz)}: report and raw times as Go prints them`,
     // Go itself would print UTC without the zone file; the cases assume the machine has tzdata.
     ignore: z.tz !== "No/Such_Zone" && !readable(file),
     async fn() {
-      const ours = await formatIn(z.tz, z.cases.map((c) => c.nanos));
+      const ours = await formatIn(tz, z.cases.map((c) => c.nanos));
       const wrong = z.cases.flatMap((c, i) => {
         const diffs = [];
         if (ours[i][0] !== c.report) diffs.push(`${c.nanos}: report ${ours[i][0]} != Go ${c.report}`);
