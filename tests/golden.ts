@@ -141,3 +141,30 @@ function absolutize(arg: string, cwd: string): string {
 
 /** pprof's stderr lines that we intentionally do not print (symbolization notes). */
 export const PPROF_ONLY_NOTES = new Set(["Main binary filename not available."]);
+
+/** One row of a pprof `-top` table, as printed. */
+export interface RefRow {
+  flat: string;
+  flatPct: string;
+  sumPct: string;
+  cum: string;
+  cumPct: string;
+  name: string;
+}
+
+/** The rows of a pprof `-top` table in `text` (a reference stdout), in order. */
+export function topRows(text: string): RefRow[] {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%$/.test(l));
+  if (start < 0) throw new Error("no -top table in the text");
+  return lines.slice(start + 1).filter((l) => l !== "").map((l) => {
+    const m = /^\s*(\S+)\s+(\S+%)\s+(\S+%)\s+(\S+)\s+(\S+%)\s+(.+)$/.exec(l);
+    if (!m) throw new Error(`not a -top row: ${l}`);
+    return { flat: m[1], flatPct: m[2], sumPct: m[3], cum: m[4], cumPct: m[5], name: m[6] };
+  });
+}
+
+/** The text of a reference output file, by its path under fixtures/ (e.g. "ref/cpu/top/stdout.txt"). */
+export function refText(path: string): string {
+  return Deno.readTextFileSync(FIXTURES + path);
+}
