@@ -54,6 +54,9 @@ Deno.test("regression-check: exit 0 when all pass, 1 when one fails, 2 on bad in
   assert.equal(pass.code, EXIT.OK);
   assert.match(pass.out, /PASS {2}flat_pct {2}5\.92%/);
   assert.match(pass.out, /all 1 checks passed/);
+  // The threshold is inclusive: exactly 5.92 passes.
+  const edge = await run("regression-check", cpu, "--check", "runtime\\.mallocgc$:flat_pct<=5.92");
+  assert.equal(edge.code, EXIT.OK, edge.out);
   const fail = await run(
     "regression-check",
     cpu,
