@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../cli.ts";
 import { EXIT, memoryIO } from "../lib/cli/io.ts";
+import { diffOutputs, refText, topRows } from "./golden.ts";
 
 const cpu = new URL("../fixtures/profiles/cpu.pb.gz", import.meta.url).pathname;
 const heap = new URL("../fixtures/profiles/heap.pb.gz", import.meta.url).pathname;
@@ -38,43 +39,64 @@ Deno.test("cli: every command has --help", async () => {
   }
 });
 
-Deno.test("cli: Go-style and GNU-style flags mean the same", async () => {
+Deno.test("cli: Go-style and GNU-style flags mean the same, and what pprof prints", async () => {
   const a = await run("top", "-nodecount=5", "-cum", cpu);
   const b = await run("top", "--nodecount", "5", "--cum=true", cpu);
-  assert.equal(a.code, EXIT.OK);
+  assert.equal(a.code, EXIT.OK, a.err);
+  assert.equal(b.code, EXIT.OK, b.err);
   assert.equal(a.out, b.out);
-  assert.match(a.out, /Showing top 5 nodes out of \d+/);
+  // go tool pprof -top -nodecount=5 -cum (fixtures/ref_cli).
+  assert.equal(diffOutputs(a.out, refText("ref_cli/cpu/top_n5_cum/stdout.txt")), undefined);
   const all = await run("top", "--trim=false", cpu);
-  assert.doesNotMatch(all.out, /Dropped/);
+  assert.equal(all.code, EXIT.OK, all.err);
+  // go tool pprof -top -trim=false: every node, no "Dropped" line (fixtures/ref_extra).
+  assert.equal(diffOutputs(all.out, refText("ref_extra/cpu/top_trim_false/stdout.txt")), undefined);
 });
 
-Deno.test("cli: top --json carries the same rows as the text", async () => {
-  const text = await run("top", "--nodecount=3", heap);
+Deno.test("cli: top --json carries pprof's rows", async () => {
   const json = await run("top", "--nodecount=3", "--json", heap);
-  assert.equal(json.code, EXIT.OK);
+  assert.equal(json.code, EXIT.OK, json.err);
   const data = JSON.parse(json.out);
   assert.equal(data.sample_type, "inuse_space");
-  assert.equal(data.rows.length, 3);
-  assert.equal(data.rows[0].name, "main.(*leakyCache).Add");
-  assert.ok(text.out.includes(data.rows[0].flat_text));
-  assert.ok(Math.abs(data.rows[0].flat_pct - 70.57) < 0.01);
-  assert.deepEqual(data.header.slice(0, 2), ["File: ingestd", "Type: inuse_space"]);
+  // go tool pprof -top -nodecount=3 profiles/heap.pb.gz (fixtures/ref_cli).
+  const ref = refText("ref_cli/heap/top_n3/stdout.txt");
+  const want = topRows(ref);
+  assert.equal(want.length, 3);
+  assert.deepEqual(
+    data.rows.map((r: Record<string, number | string>) => [r.name, r.flat_text, r.cum_text]),
+    want.map((r) => [r.name, r.flat, r.cum]),
+  );
+  // The JSON has the unrounded percentages; pprof printed them rounded to two decimals.
+  for (const [i, r] of want.entries()) {
+    assert.equal(data.rows[i].flat_pct.toFixed(2) + "%", r.flatPct);
+    assert.equal(data.rows[i].sum_pct.toFixed(2) + "%", r.sumPct);
+    assert.equal(data.rows[i].cum_pct.toFixed(2) + "%", r.cumPct);
+  }
+  // The first row in bytes: go tool pprof -top -unit=B prints 50127797B for main.(*leakyCache).Add.
+  assert.equal(data.rows[0].flat, 50127797);
+  assert.equal(data.total_text, "67.74MB");
+  assert.deepEqual(data.header, ref.split("\n").slice(0, 6));
 });
 
 Deno.test("cli: pprof top prints {command, raw, rows, summary}", async () => {
   const r = await run("pprof", "top", "--profile", cpu, "--nodecount", "4", "--focus", "jsonlite");
-  assert.equal(r.code, EXIT.OK);
+  assert.equal(r.code, EXIT.OK, r.err);
   const data = JSON.parse(r.out);
   assert.deepEqual(Object.keys(data), ["command", "raw", "rows", "summary"]);
   assert.equal(data.command, `go tool pprof -top -nodecount 4 -focus jsonlite ${cpu}`);
-  const top = await run("top", "--nodecount=4", "--focus=jsonlite", cpu);
-  assert.equal(data.raw, top.out);
-  assert.equal(data.rows.length, 4);
-  assert.equal(data.rows[0].name, "runtime.mallocgc");
-  assert.equal(data.rows[0].flat, "0.39s");
+  // go tool pprof -top -nodecount=4 -focus=jsonlite (fixtures/ref_cli).
+  const ref = refText("ref_cli/cpu/top_n4_focus_jsonlite/stdout.txt");
+  assert.equal(diffOutputs(data.raw, ref), undefined);
+  const want = topRows(ref);
+  assert.deepEqual(
+    data.rows.map((x: Record<string, string>) => [x.flat, x.flat_pct, x.sum_pct, x.cum, x.cum_pct, x.name]),
+    want.map((x) => [x.flat, x.flatPct, x.sumPct, x.cum, x.cumPct, x.name]),
+  );
+  // "0.39s" and "1.50s" in seconds.
   assert.equal(data.rows[0].flat_seconds, 0.39);
+  assert.equal(data.rows[0].cum_seconds, 1.5);
   assert.equal(data.summary.table_header, "flat  flat%   sum%        cum   cum%");
-  assert.ok(data.summary.header_lines.includes("   focus=jsonlite"));
+  assert.deepEqual(data.summary.header_lines, ref.split("\n").slice(0, 9));
 });
 
 Deno.test("cli: errors name the problem and exit 2 without a stack trace", async () => {
@@ -108,6 +130,7 @@ Deno.test("cli: --json errors are JSON too", async () => {
 Deno.test("cli: filter notes go to stderr, as pprof prints them", async () => {
   const r = await run("top", "--focus=NoSuchFunctionAnywhere", cpu);
   assert.equal(r.code, EXIT.OK);
-  assert.equal(r.err, "Focus expression matched no samples\n");
-  assert.match(r.out, /Showing nodes accounting for 0, 0% of 25\.02s total/);
+  // go tool pprof -top -focus=NoSuchFunctionAnywhere (fixtures/ref_cli): exit 0, the note on stderr.
+  assert.equal(r.err, refText("ref_cli/cpu/top_focus_nomatch/stderr.txt"));
+  assert.equal(diffOutputs(r.out, refText("ref_cli/cpu/top_focus_nomatch/stdout.txt")), undefined);
 });

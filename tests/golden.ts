@@ -1,7 +1,9 @@
 /**
  * Helpers for golden tests against `go tool pprof` reference outputs in
  * `fixtures/ref/`: reading the manifest, turning a pprof command line into
- * ours, and comparing outputs line by line (the `Time:` line by its meaning).
+ * ours, and comparing outputs line by line (the `Time:` line literally when
+ * this process prints times in UTC, as the references were made, and by its
+ * meaning otherwise).
  */
 import { formatGoTime, formatReportTime } from "../lib/format/gotime.ts";
 
@@ -53,6 +55,17 @@ export function refFile(e: RefEntry, path: string): string {
   return Deno.readTextFileSync(`${FIXTURES}${e.set}/${path}`);
 }
 
+/**
+ * Whether this process's local time zone is UTC by Go's rules (`TZ` empty,
+ * "UTC" or "Etc/UTC", or unset with a UTC system zone). `deno task test` sets
+ * `TZ=UTC`, so there the `Time:` lines are compared literally.
+ */
+export const LOCAL_IS_UTC: boolean = (() => {
+  const tz = Deno.env.get("TZ");
+  if (tz !== undefined) return ["", "UTC", "Etc/UTC"].includes(tz.replace(/^:/, ""));
+  return ["UTC", "Etc/UTC"].includes(Intl.DateTimeFormat().resolvedOptions().timeZone);
+})();
+
 const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /**
@@ -79,17 +92,19 @@ export function localTimeLine(line: string): string {
 }
 
 /**
- * Compares our output with pprof's, line by line. A `Time:` line matches when
- * it is the reference's instant printed in this machine's time zone.
+ * Compares our output with pprof's, line by line. In UTC every line must be
+ * equal; in another time zone a `Time:` line matches when it is the
+ * reference's instant printed in that zone (by our own formatter, which
+ * tests/gotime_test.ts checks against Go in many zones).
  * Returns a description of the first difference, or undefined when equal.
  */
-export function diffOutputs(ours: string, ref: string): string | undefined {
+export function diffOutputs(ours: string, ref: string, localIsUTC = LOCAL_IS_UTC): string | undefined {
   const a = ours.split("\n");
   const b = ref.split("\n");
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     let want = b[i];
-    if (want !== undefined && want.startsWith("Time: ") && a[i]?.startsWith("Time: ")) want = localTimeLine(want);
+    if (!localIsUTC && want?.startsWith("Time: ") && a[i]?.startsWith("Time: ")) want = localTimeLine(want);
     if (a[i] !== want) {
       return `line ${i + 1} differs:\n  ours: ${JSON.stringify(a[i])}\n  pprof: ${JSON.stringify(want)}`;
     }
@@ -134,4 +149,31 @@ export const PPROF_ONLY_NOTES = new Set([
 /** A note of pprof's address symbolization, which pprof-mcp does not do (see {@link PPROF_ONLY_NOTES}). */
 export function isPprofOnlyNote(line: string): boolean {
   return PPROF_ONLY_NOTES.has(line) || line.startsWith("Local symbolization failed for ");
+}
+
+/** One row of a pprof `-top` table, as printed. */
+export interface RefRow {
+  flat: string;
+  flatPct: string;
+  sumPct: string;
+  cum: string;
+  cumPct: string;
+  name: string;
+}
+
+/** The rows of a pprof `-top` table in `text` (a reference stdout), in order. */
+export function topRows(text: string): RefRow[] {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^\s+flat\s+flat%\s+sum%\s+cum\s+cum%$/.test(l));
+  if (start < 0) throw new Error("no -top table in the text");
+  return lines.slice(start + 1).filter((l) => l !== "").map((l) => {
+    const m = /^\s*(\S+)\s+(\S+%)\s+(\S+%)\s+(\S+)\s+(\S+%)\s+(.+)$/.exec(l);
+    if (!m) throw new Error(`not a -top row: ${l}`);
+    return { flat: m[1], flatPct: m[2], sumPct: m[3], cum: m[4], cumPct: m[5], name: m[6] };
+  });
+}
+
+/** The text of a reference output file, by its path under fixtures/ (e.g. "ref/cpu/top/stdout.txt"). */
+export function refText(path: string): string {
+  return Deno.readTextFileSync(FIXTURES + path);
 }

@@ -38,3 +38,22 @@ for (const e of refEntries(["-top", "-peek", "-tree", "-traces", "-tags", "-raw"
     assert.deepEqual(r.stderr.split("\n").filter((l) => l !== ""), refErr);
   });
 }
+
+Deno.test("golden: in UTC the Time: line is compared literally", () => {
+  // The references were made with TZ=UTC (fixtures/README.md); pprof printed these forms.
+  const report = "Time: Nov 26, 2026 at 1:46am (UTC)";
+  const raw = "Time: 2026-11-26 01:47:40.151000064 +0000 UTC";
+  assert.equal(diffOutputs(`a\n${report}\nb`, `a\n${report}\nb`, true), undefined);
+  assert.equal(diffOutputs(raw, raw, true), undefined);
+  for (const wrong of ["Time: Dec 26, 2026 at 1:46am (UTC)", "Time: Nov 26, 2026 at 01:46am (UTC)"]) {
+    assert.match(diffOutputs(wrong, report, true) ?? "", /line 1 differs/);
+  }
+  assert.match(diffOutputs("Time: 2026-11-26 01:47:40.151000064 +0000 GMT", raw, true) ?? "", /line 1 differs/);
+  assert.match(diffOutputs("Time: 2026-11-26 01:47:40.1510000 +0000 UTC", raw, true) ?? "", /line 1 differs/);
+  // Every reference Time: line is in UTC, so the literal comparison applies to all of them.
+  for (const e of refEntries(["-top", "-raw"])) {
+    for (const line of refFile(e, e.stdout).split("\n").filter((l) => l.startsWith("Time: "))) {
+      assert.match(line, /\(UTC\)$| \+0000 UTC$/, `${e.set}/${e.profile}/${e.view}`);
+    }
+  }
+});

@@ -8,7 +8,7 @@ import { memoryIO } from "../lib/cli/io.ts";
 import { loadProfile } from "../lib/profile/load.ts";
 import { combineProfiles, compactProfile, mergeProfiles, scaleProfile } from "../lib/profile/merge.ts";
 import { loadSources } from "../lib/profile/sources.ts";
-import { FIXTURES } from "./golden.ts";
+import { diffOutputs, FIXTURES, refText } from "./golden.ts";
 
 const cpu = FIXTURES + "profiles/cpu.pb.gz";
 const cpuAfter = FIXTURES + "profiles/cpu_after.pb.gz";
@@ -20,13 +20,17 @@ Deno.test("merge: totals add up, identical stacks collapse, headers combine", as
   const a = await loadProfile(cpu);
   const b = await loadProfile(cpuAfter);
   const m = mergeProfiles([a, b], [cpu, cpuAfter]);
-  assert.equal(sum(m, 1), sum(a, 1) + sum(b, 1));
-  assert.ok(m.sampleCount < a.sampleCount + b.sampleCount, "shared stacks are merged");
-  assert.equal(m.durationNanos, a.durationNanos + b.durationNanos);
+  // fixtures/tools/profstat.py: 25.02s and 21.82s of cpu, 13430414196 and 11898443105 ns of duration.
+  assert.equal(sum(m, 1), 25_020_000_000 + 21_820_000_000);
+  assert.equal(sum(m, 0), 2502 + 2182);
+  assert.equal(m.durationNanos, 13_430_414_196 + 11_898_443_105);
   assert.equal(m.timeNanos, a.timeNanos < b.timeNanos ? a.timeNanos : b.timeNanos);
+  // go tool pprof -raw cpu.pb.gz cpu_after.pb.gz lists 3787 samples; -raw cpu.pb.gz (once or twice) 2129.
+  assert.equal(m.sampleCount, 3787);
   const twice = mergeProfiles([a, a]);
-  assert.equal(twice.sampleCount, compactProfile(a).sampleCount);
-  assert.equal(sum(twice, 0), 2 * sum(a, 0));
+  assert.equal(twice.sampleCount, 2129);
+  assert.equal(compactProfile(a).sampleCount, 2129);
+  assert.equal(sum(twice, 0), 2 * 2502);
 });
 
 Deno.test("merge: a profile minus itself is empty", async () => {
@@ -37,13 +41,22 @@ Deno.test("merge: a profile minus itself is empty", async () => {
 
 Deno.test("merge: incompatible profiles give an error naming both files", async () => {
   const heap = FIXTURES + "profiles/heap.pb.gz";
-  await assert.rejects(loadSources({ files: [cpu, heap] }), (e: Error) => {
-    assert.match(e.message, new RegExp(`cannot combine ${cpu} and ${heap}: incompatible`));
+  const message = `cannot combine ${cpu} and ${heap}: incompatible period types cpu/nanoseconds and space/bytes`;
+  await assert.rejects(loadSources({ files: [cpu, heap] }), (e: Error & { code?: string }) => {
+    assert.equal(e.message, message);
+    assert.equal(e.code, "INVALID_ARGUMENT");
     return true;
   });
-  const io = memoryIO();
-  assert.equal(await runCli(["merge", "-o", "/tmp/never.pb.gz", cpu, heap], io), 2);
-  assert.match(io.stderr, /cannot combine .*cpu\.pb\.gz and .*heap\.pb\.gz/);
+  const dir = await Deno.makeTempDir();
+  try {
+    const io = memoryIO();
+    assert.equal(await runCli(["merge", "-o", `${dir}/never.pb.gz`, cpu, heap], io), 2);
+    assert.equal(io.stderr, `pprof-mcp: ${message}\n`);
+    assert.equal(io.stdout, "");
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("merge command: writes what go tool pprof reads (fixture), atomically", async () => {
@@ -57,15 +70,17 @@ Deno.test("merge command: writes what go tool pprof reads (fixture), atomically"
     const fixture = await loadProfile(FIXTURES + "profiles_extra/cpu_merged.pb.gz");
     assert.deepEqual(await loadProfile(out), fixture);
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["merged.pb.gz"]);
-    // The top of the merged file is the top of the files merged on the fly.
+    // Our top of the merged file is go tool pprof's top of it (fixtures/ref_extra/cpu_merged), and merging on the
+    // fly gives what pprof prints for the two files (ref_extra/cpu/top_merge_two).
     const a = memoryIO(), b = memoryIO();
-    await runCli(["top", out], a);
-    await runCli(["top", cpu, cpuAfter], b);
-    assert.equal(a.stdout, b.stdout);
+    assert.equal(await runCli(["top", out], a), 0, a.stderr);
+    assert.equal(diffOutputs(a.stdout, refText("ref_extra/cpu_merged/top/stdout.txt")), undefined);
+    assert.equal(await runCli(["top", "-nodecount=25", cpuAfter, cpu], b), 0, b.stderr);
+    assert.equal(diffOutputs(b.stdout, refText("ref_extra/cpu/top_merge_two/stdout.txt")), undefined);
     // A write that fails leaves nothing behind.
     const bad = memoryIO();
     assert.equal(await runCli(["merge", "-o", `${dir}/no/such/dir/x.pb.gz`, cpu], bad), 2);
-    assert.match(bad.stderr, /cannot write/);
+    assert.match(bad.stderr, new RegExp(`^pprof-mcp: merge: cannot write ${dir}/no/such/dir/x\\.pb\\.gz: [^\\n]+\\n$`));
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["merged.pb.gz"]);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../cli.ts";
 import { memoryIO } from "../lib/cli/io.ts";
-import { diffOutputs, FIXTURES } from "./golden.ts";
+import { diffOutputs, FIXTURES, refText, topRows } from "./golden.ts";
 
 const cpu = FIXTURES + "profiles/cpu.pb.gz";
 const cpuAfter = FIXTURES + "profiles/cpu_after.pb.gz";
@@ -50,10 +50,24 @@ Deno.test("pprof traces_head: the first N lines and the full line count", async 
   assert.equal(diffOutputs(out.raw, full.split("\n").slice(0, 12).join("\n")), undefined);
 });
 
-Deno.test("pprof diff_top: normalizeValue got 2.64s cheaper (cum)", async () => {
+Deno.test("pprof diff_top: both sides are pprof's -top -cum; normalizeValue got 2.64s cheaper (cum)", async () => {
   const out = await json("pprof", "diff_top", "--before", cpu, "--after", cpuAfter, "--cum");
   assert.deepEqual(Object.keys(out), ["commands", "before", "after", "deltas"]);
+  assert.deepEqual(out.commands, {
+    before: `go tool pprof -top -cum ${cpu}`,
+    after: `go tool pprof -top -cum ${cpuAfter}`,
+  });
+  // Each side is the table go tool pprof -top -cum printed (fixtures/ref/*/top_cum).
+  const side = (rows: Record<string, string>[]) =>
+    rows.map((x) => [x.flat, x.flat_pct, x.sum_pct, x.cum, x.cum_pct, x.name]);
+  const ref = (name: string) =>
+    topRows(refText(`ref/${name}/top_cum/stdout.txt`)).map((
+      x,
+    ) => [x.flat, x.flatPct, x.sumPct, x.cum, x.cumPct, x.name]);
+  assert.deepEqual(side(out.before), ref("cpu"));
+  assert.deepEqual(side(out.after), ref("cpu_after"));
   const nv = out.deltas.find((d: { name: string }) => d.name === "gen/internal/transform.normalizeValue");
+  // 3.35s before and 0.71s after in those tables.
   assert.equal(nv.before_cum, "3.35s");
   assert.equal(nv.after_cum, "0.71s");
   assert.ok(Math.abs(nv.delta_seconds + 2.64) < 1e-9);
@@ -67,26 +81,28 @@ Deno.test("pprof meta: kind, types, totals and label keys; text form", async () 
   const r = out.result;
   assert.equal(r.detected_profile_kind, "cpu");
   assert.deepEqual(r.sample_types, [{ type: "samples", unit: "count" }, { type: "cpu", unit: "nanoseconds" }]);
+  // Totals, label keys and duration as fixtures/tools/profstat.py (a separate Python decoder) reads them.
   assert.equal(r.totals[0].total, 2502);
   assert.equal(r.totals[1].total, 25_020_000_000);
   assert.deepEqual(r.label_keys, ["connector_id", "stage", "tenant_id"]);
   assert.equal(r.duration_nanos, 13_430_414_196);
   assert.equal(r.default_sample_index, 0);
   const io = memoryIO();
-  await runCli(["pprof", "meta", "--profile", FIXTURES + "profiles/block.pb.gz"], io);
+  assert.equal(await runCli(["pprof", "meta", "--profile", FIXTURES + "profiles/block.pb.gz"], io), 0, io.stderr);
   assert.equal(io.stdout, `profile: ${FIXTURES}profiles/block.pb.gz\nkind: block\n`);
 });
 
 Deno.test("pprof commands require their flags", async () => {
   for (
     const [args, want] of [
-      [["pprof", "peek", "--profile", cpu], /--regex is required/],
-      [["pprof", "list", "--function", "x"], /--profile is required/],
-      [["pprof", "diff_top", "--before", cpu], /--after is required/],
+      [["pprof", "peek", "--profile", cpu], "pprof-mcp: pprof peek: --regex is required\n"],
+      [["pprof", "list", "--function", "x"], "pprof-mcp: pprof list: --profile is required\n"],
+      [["pprof", "diff_top", "--before", cpu], "pprof-mcp: pprof diff_top: --after is required\n"],
     ] as const
   ) {
     const io = memoryIO();
     assert.equal(await runCli([...args], io), 2);
-    assert.match(io.stderr, want);
+    assert.equal(io.stderr, want);
+    assert.equal(io.stdout, "");
   }
 });

@@ -6,7 +6,9 @@ import assert from "node:assert/strict";
 import { runCli } from "../cli.ts";
 import { EXIT, memoryIO } from "../lib/cli/io.ts";
 import { parseCheck } from "../lib/cli/commands/regression_check.ts";
-import { FIXTURES } from "./golden.ts";
+import { UserError } from "../lib/errors.ts";
+import { createRegistry } from "../lib/tools/index.ts";
+import { FIXTURES, refText, topRows } from "./golden.ts";
 
 const cpu = FIXTURES + "profiles/cpu.pb.gz";
 
@@ -23,15 +25,38 @@ Deno.test("regression-check: --check syntax, regexps with colons", () => {
     max: 10,
   });
   assert.deepEqual(parseCheck("a:b:flat_pct <= 2.5%"), { function: "a:b", metric: "flat_pct", max: 2.5 });
-  assert.throws(() => parseCheck("mallocgc<=5"), /REGEX:flat_pct<=MAX/);
-  assert.throws(() => parseCheck(":flat_pct<=5"), /REGEX:flat_pct<=MAX/);
+  for (const bad of ["mallocgc<=5", ":flat_pct<=5", "x:flat_pct<5", "x:wall_pct<=5"]) {
+    assert.throws(() => parseCheck(bad), (e: Error) => {
+      assert.ok(e instanceof UserError);
+      assert.equal(e.code, "INVALID_ARGUMENT");
+      assert.equal(
+        e.message,
+        `regression-check: bad --check "${bad}"; write REGEX:flat_pct<=MAX or REGEX:cum_pct<=MAX, ` +
+          "e.g. 'json\\.Marshal:cum_pct<=10'",
+      );
+      return true;
+    });
+  }
 });
 
+/** The largest printed percentage of the functions matching `re` in a pprof -top reference. */
+function refPct(path: string, re: RegExp, column: "flatPct" | "cumPct"): number {
+  const rows = topRows(refText(path)).filter((r) => re.test(r.name.replace(/ \((partial-)?inline\)$/, "")));
+  assert.ok(rows.length > 0, `${re} in ${path}`);
+  return Math.max(...rows.map((r) => Number(r[column].replace("%", ""))));
+}
+
 Deno.test("regression-check: exit 0 when all pass, 1 when one fails, 2 on bad input", async () => {
+  // go tool pprof -top: runtime.mallocgc 5.92% flat; -top -cum: normalizeValue 13.39% cum.
+  assert.equal(refPct("ref/cpu/top/stdout.txt", /runtime\.mallocgc$/, "flatPct"), 5.92);
+  assert.equal(refPct("ref/cpu/top_cum/stdout.txt", /normalizeValue/, "cumPct"), 13.39);
   const pass = await run("regression-check", cpu, "--check", "runtime\\.mallocgc$:flat_pct<=6");
   assert.equal(pass.code, EXIT.OK);
   assert.match(pass.out, /PASS {2}flat_pct {2}5\.92%/);
   assert.match(pass.out, /all 1 checks passed/);
+  // The threshold is inclusive: exactly 5.92 passes.
+  const edge = await run("regression-check", cpu, "--check", "runtime\\.mallocgc$:flat_pct<=5.92");
+  assert.equal(edge.code, EXIT.OK, edge.out);
   const fail = await run(
     "regression-check",
     cpu,
@@ -43,9 +68,18 @@ Deno.test("regression-check: exit 0 when all pass, 1 when one fails, 2 on bad in
   assert.equal(fail.code, EXIT.CHECK_FAILED);
   assert.match(fail.out, /FAIL {2}cum_pct {3}13\.39%/);
   assert.match(fail.out, /1 of 2 checks failed/);
-  assert.equal((await run("regression-check", "/no/such.pb.gz", "--check", "x:flat_pct<=1")).code, EXIT.ERROR);
-  assert.equal((await run("regression-check", cpu)).code, EXIT.ERROR);
-  assert.equal((await run("regression-check", cpu, "--check", "(:flat_pct<=1")).code, EXIT.ERROR);
+  for (
+    const [args, err] of [
+      [["/no/such.pb.gz", "--check", "x:flat_pct<=1"], "/no/such.pb.gz: no such file"],
+      [[cpu], "regression-check: give at least one --check or a --checks file"],
+      [[cpu, "--check", "(:flat_pct<=1"], "invalid function regexp `(`: missing closing )"],
+    ] as [string[], string][]
+  ) {
+    const r = await run("regression-check", ...args);
+    assert.equal(r.code, EXIT.ERROR, args.join(" "));
+    assert.equal(r.err, `pprof-mcp: ${err}\n`);
+    assert.equal(r.out, "");
+  }
 });
 
 Deno.test("regression-check: checks file, JSON output and JUnit XML", async () => {
@@ -71,9 +105,13 @@ Deno.test("regression-check: checks file, JSON output and JUnit XML", async () =
     );
     assert.equal(r.code, EXIT.CHECK_FAILED);
     const data = JSON.parse(r.out);
+    // The largest flat% of the matching functions in go tool pprof -top -trim=false (every node): 3.60 and 3.08.
+    const all = "ref_extra/cpu/top_trim_false/stdout.txt";
+    const sha = refPct(all, /crypto\/sha256/, "flatPct"), flate = refPct(all, /compress\/flate/, "flatPct");
+    assert.deepEqual([sha, flate], [3.6, 3.08]);
     assert.deepEqual(data.result.checks.map((c: { actual: number; passed: boolean }) => [c.actual, c.passed]), [
-      [3.6, true],
-      [3.08, false],
+      [sha, true],
+      [flate, false],
     ]);
     const xml = await Deno.readTextFile(`${dir}/out.xml`);
     assert.match(xml, /<testsuite name="pprof-mcp regression-check" tests="2" failures="1">/);
@@ -89,9 +127,14 @@ Deno.test("regression-check: checks file, JSON output and JUnit XML", async () =
 
 Deno.test("tools and call: the registry from the command line", async () => {
   const tools = await run("tools");
+  assert.equal(tools.code, EXIT.OK);
   assert.match(tools.out, /^pprof\.diff_top\s+Compare two profiles$/m);
+  // One line per tool of the registry, by name.
+  const names = createRegistry().tools.map((t) => t.name).sort();
+  assert.ok(names.length > 0);
+  assert.deepEqual(tools.out.trimEnd().split("\n").map((l) => l.split(/\s+/)[0]).sort(), names);
   const codex = JSON.parse((await run("tools", "--json", "--tool-name-mode=codex")).out);
-  assert.ok(codex.tools.every((t: { name: string }) => /^[a-zA-Z0-9_-]+$/.test(t.name)));
+  assert.deepEqual(codex.tools.map((t: { name: string }) => t.name).sort(), names.map((n) => n.replaceAll(".", "_")));
   Deno.env.set("PPROF_MCP_TOOL_NAME_MODE", "codex");
   try {
     assert.match((await run("tools")).out, /^pprof_diff_top\s/m);
@@ -104,9 +147,14 @@ Deno.test("tools and call: the registry from the command line", async () => {
   assert.equal(JSON.parse(meta.out).result.detected_profile_kind, "cpu");
   const bad = await run("call", "pprof.top", "--args", "{}");
   assert.equal(bad.code, EXIT.ERROR);
-  assert.equal(JSON.parse(bad.out).error.details.field, "profile");
+  const badErr = JSON.parse(bad.out).error;
+  assert.equal(badErr.code, "INVALID_ARGUMENT");
+  assert.equal(badErr.details.field, "profile");
+  assert.equal(badErr.details.received, "<missing>");
   const noMatch = await run("call", "pprof.peek", "--args", JSON.stringify({ profile: cpu, regex: "Nope" }));
   assert.equal(noMatch.code, EXIT.OK);
   assert.equal(JSON.parse(noMatch.out).reason, "no_matches");
-  assert.equal((await run("call", "pprof.top", "--args", "{oops")).code, EXIT.ERROR);
+  const oops = await run("call", "pprof.top", "--args", "{oops");
+  assert.equal(oops.code, EXIT.ERROR);
+  assert.match(oops.err, /^pprof-mcp: call: --args is not valid JSON: [^\n]+\n$/);
 });

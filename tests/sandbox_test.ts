@@ -24,6 +24,16 @@ await Deno.copyFile(FIXTURES + "profiles/cpu.pb.gz", `${outside}/secret.pb.gz`);
 await Deno.symlink(outside, `${base}/link`); // a directory link leading out
 await Deno.symlink(`${outside}/secret.pb.gz`, `${base}/secret_link.pb.gz`); // a file link leading out
 await Deno.symlink(`${outside}/new.pb.gz`, `${base}/dangling.pb.gz`); // a link to a file that does not exist yet
+// A sibling whose name starts with the base dir's: a prefix test on strings would let it through.
+const evil = `${root}/base_evil`;
+await Deno.mkdir(evil);
+await Deno.copyFile(FIXTURES + "profiles/cpu.pb.gz", `${evil}/f.pb.gz`);
+await Deno.symlink(evil, `${base}/evil_dir`);
+await Deno.symlink(`${evil}/f.pb.gz`, `${base}/evil_file.pb.gz`);
+// Names that start with two dots but are not "..": inside.
+await Deno.copyFile(FIXTURES + "profiles/cpu.pb.gz", `${base}/..foo.pb.gz`);
+await Deno.mkdir(`${base}/..d`);
+await Deno.copyFile(FIXTURES + "profiles/cpu.pb.gz", `${base}/..d/cpu.pb.gz`);
 
 const registry = createRegistry();
 const handles = new HandleRegistry();
@@ -31,18 +41,33 @@ const sandbox = new Sandbox(base, handles);
 const ctx = { signal: new AbortController().signal, progress: async () => {}, sandbox, handles };
 const call = (tool: string, args: Record<string, unknown>) => registry.call(tool, args, "default", ctx);
 
+type ToolError = { message: string; code: string; details: Record<string, string> };
+
+/** The spec's error for a path outside the base dir (the hint is the spec's text, written out). */
+function refusal(field: string, value: string, message = `path "${value}" is outside base dir "${base}"`): ToolError {
+  return {
+    code: "INVALID_ARGUMENT",
+    message,
+    details: {
+      field,
+      expected: `path within base dir "${base}"`,
+      received: value,
+      hint: "Provide paths within PPROF_MCP_BASEDIR if it is set.",
+    },
+  };
+}
+
+/** The error of a tool result, which must be an error whose text is its message. */
+function errorOf(r: { isError?: unknown; content: unknown; structuredContent?: unknown }): ToolError {
+  const text = (r.content as { text: string }[])[0].text;
+  assert.equal(r.isError, true, text);
+  const err = (r.structuredContent as { error: ToolError }).error;
+  assert.ok(text.includes(err.message), text);
+  return { code: err.code, message: err.message, details: err.details };
+}
+
 function assertRefused(r: Awaited<ReturnType<typeof call>>, field: string, value: string) {
-  assert.equal(r.isError, true, r.content[0].text);
-  const err =
-    (r.structuredContent as { error: { message: string; code: string; details: Record<string, string> } }).error;
-  assert.equal(err.code, "INVALID_ARGUMENT");
-  assert.equal(err.message, `path "${value}" is outside base dir "${base}"`);
-  assert.deepEqual(err.details, {
-    field,
-    expected: `path within base dir "${base}"`,
-    received: value,
-    hint: "Provide paths within PPROF_MCP_BASEDIR if it is set.",
-  });
+  assert.deepEqual(errorOf(r), refusal(field, value));
 }
 
 const outsideFiles = () => [...Deno.readDirSync(outside)].map((e) => e.name).sort();
@@ -78,8 +103,68 @@ Deno.test("sandbox: handles to files outside are refused; unknown handles too", 
   const h = handles.register({ path: `${outside}/secret.pb.gz` });
   assertRefused(await call("pprof.top", { profile: h.id }), "profile", h.id);
   const unknown = await call("pprof.top", { profile: "handle:0123456789abcdef" });
-  assert.equal(unknown.isError, true);
-  assert.match(unknown.content[0].text, /unknown profile handle "handle:0123456789abcdef"/);
+  assert.deepEqual(
+    errorOf(unknown),
+    refusal("profile", "handle:0123456789abcdef", 'unknown profile handle "handle:0123456789abcdef"'),
+  );
+  const inside = handles.register({ path: `${base}/cpu.pb.gz` });
+  const ok = await call("pprof.meta", { profile: inside.id });
+  assert.equal(ok.isError, false, ok.content[0].text);
+  assert.equal((ok.structuredContent as { result: { profile_path: string } }).result.profile_path, `${base}/cpu.pb.gz`);
+});
+
+Deno.test("sandbox: a sibling dir whose name starts with the base dir's name is outside", async () => {
+  assertRefused(await call("pprof.top", { profile: "../base_evil/f.pb.gz" }), "profile", "../base_evil/f.pb.gz");
+  assertRefused(await call("pprof.top", { profile: `${evil}/f.pb.gz` }), "profile", `${evil}/f.pb.gz`);
+  // Symlinks from inside to the sibling, to its directory and to its file.
+  assertRefused(await call("pprof.top", { profile: "evil_dir/f.pb.gz" }), "profile", "evil_dir/f.pb.gz");
+  assertRefused(await call("pprof.top", { profile: "evil_file.pb.gz" }), "profile", "evil_file.pb.gz");
+  assertRefused(
+    await call("pprof.merge", { profiles: ["cpu.pb.gz", "cpu.pb.gz"], output_path: `${evil}/merged.pb.gz` }),
+    "output_path",
+    `${evil}/merged.pb.gz`,
+  );
+  assert.deepEqual([...Deno.readDirSync(evil)].map((e) => e.name), ["f.pb.gz"]);
+  // The same with paths that do not exist at all (resolved through their nearest existing ancestor).
+  const s = new Sandbox(`${root}/x/base`, handles);
+  assert.throws(() => s.resolve("profile", `${root}/x/base_evil/f`), (e: Error & { code?: string }) => {
+    assert.equal(e.message, `path "${root}/x/base_evil/f" is outside base dir "${root}/x/base"`);
+    assert.equal(e.code, "INVALID_ARGUMENT");
+    return true;
+  });
+  assert.equal(s.resolve("profile", `${root}/x/base/f`), `${root}/x/base/f`);
+  assert.equal(s.resolve("profile", "sub/f"), `${root}/x/base/sub/f`);
+});
+
+Deno.test("sandbox: .. is a path element, not a prefix of names", async () => {
+  for (const name of ["..foo.pb.gz", "..d/cpu.pb.gz", `${base}/..foo.pb.gz`, "sub/../..foo.pb.gz"]) {
+    const r = await call("pprof.meta", { profile: name });
+    assert.equal(r.isError, false, `${name}: ${r.content[0].text}`);
+    const path = (r.structuredContent as { result: { profile_path: string } }).result.profile_path;
+    assert.equal(path, name.includes("..d") ? `${base}/..d/cpu.pb.gz` : `${base}/..foo.pb.gz`);
+  }
+  assertRefused(await call("pprof.top", { profile: "../x" }), "profile", "../x");
+  assertRefused(await call("pprof.top", { profile: ".." }), "profile", "..");
+  assertRefused(await call("pprof.top", { profile: "..d/../../x" }), "profile", "..d/../../x");
+  assertRefused(
+    await call("pprof.list", { profile: "cpu.pb.gz", function: "x", repo_root: ".." }),
+    "repo_root",
+    "..",
+  );
+  // The base dir itself is inside.
+  assert.equal(sandbox.resolve("repo_root", "."), base);
+  assert.equal(sandbox.resolve("repo_root", base + "/"), base);
+});
+
+Deno.test("sandbox: source_paths are confined, each element", async () => {
+  const list = (source_paths: string | string[]) =>
+    call("pprof.list", { profile: "cpu.pb.gz", function: "planner\\.planJoins", source_paths });
+  assertRefused(await list(outside), "source_paths", outside);
+  assertRefused(await list([".", "link"]), "source_paths", "link");
+  assertRefused(await list(["evil_dir"]), "source_paths", "evil_dir");
+  assertRefused(await list(["..", "."]), "source_paths", "..");
+  const ok = await list(["."]);
+  assert.equal(ok.isError, false, ok.content[0].text);
 });
 
 Deno.test("sandbox: write targets outside are refused and nothing is written", async () => {
@@ -131,10 +216,11 @@ Deno.test("sandbox: the MCP server over stdio refuses paths outside", async () =
   const c = await startServer({ env: { PPROF_MCP_BASEDIR: base } });
   try {
     const r = await c.callTool({ name: "pprof.top", arguments: { profile: "link/secret.pb.gz" } });
-    assert.equal(r.isError, true);
-    assert.match((r.content as { text: string }[])[0].text, /is outside base dir/);
-    const ok = await c.callTool({ name: "pprof.meta", arguments: { profile: "cpu.pb.gz" } });
-    assert.equal(ok.isError, false);
+    assert.deepEqual(errorOf(r), refusal("profile", "link/secret.pb.gz"));
+    const sibling = await c.callTool({ name: "pprof.top", arguments: { profile: "../base_evil/f.pb.gz" } });
+    assert.deepEqual(errorOf(sibling), refusal("profile", "../base_evil/f.pb.gz"));
+    const ok = await c.callTool({ name: "pprof.meta", arguments: { profile: "..foo.pb.gz" } });
+    assert.equal(ok.isError, false, JSON.stringify(ok.content));
   } finally {
     await c.close();
   }
@@ -146,8 +232,7 @@ Deno.test("sandbox: a relative, untidy PPROF_MCP_BASEDIR is the same base dir, r
     const ok = await c.callTool({ name: "pprof.meta", arguments: { profile: "cpu.pb.gz" } });
     assert.equal(ok.isError, false, JSON.stringify(ok.content));
     const out = await c.callTool({ name: "pprof.top", arguments: { profile: `${outside}/secret.pb.gz` } });
-    assert.equal(out.isError, true);
-    assert.match((out.content as { text: string }[])[0].text, new RegExp(`is outside base dir "${base}"`));
+    assert.deepEqual(errorOf(out), refusal("profile", `${outside}/secret.pb.gz`));
   } finally {
     await c.close();
   }
@@ -166,7 +251,9 @@ Deno.test("sandbox: deno run with --allow-read/--allow-write scoped to the base 
     const ok = await c.callTool({ name: "pprof.top", arguments: { profile: "cpu.pb.gz", nodecount: 1 } });
     assert.equal(ok.isError, false, JSON.stringify(ok.content));
     const out = await c.callTool({ name: "pprof.top", arguments: { profile: `${outside}/secret.pb.gz` } });
-    assert.equal(out.isError, true);
+    assert.deepEqual(errorOf(out), refusal("profile", `${outside}/secret.pb.gz`));
+    const sibling = await c.callTool({ name: "pprof.top", arguments: { profile: "evil_file.pb.gz" } });
+    assert.deepEqual(errorOf(sibling), refusal("profile", "evil_file.pb.gz"));
   } finally {
     await c.close();
   }

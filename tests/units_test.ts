@@ -2,7 +2,55 @@
  * pprof's unit scaling, value labels and percentages at the edges.
  */
 import assert from "node:assert/strict";
+import { formatFixed, formatG, padStart } from "../lib/format/gofmt.ts";
 import { autoLabel, percentage, scale, scaledLabel, unitKind } from "../lib/format/units.ts";
+
+interface PctCase {
+  value: number;
+  total: number;
+  f: string;
+  g: string;
+  pct: string;
+}
+
+// Made by fixtures/goref/pct.go: Go's %5.2f and %5.2g of |value/total|*100 and the form pprof prints.
+const pctCases: PctCase[] = JSON.parse(
+  Deno.readTextFileSync(new URL("../fixtures/goref/pct_cases.json", import.meta.url)),
+);
+
+Deno.test("percentage: pprof's form for 1300 ratios, as Go printed them", () => {
+  assert.ok(pctCases.length > 1000);
+  const wrong = pctCases.filter((c) => percentage(c.value, c.total) !== c.pct)
+    .map((c) =>
+      `${c.value}/${c.total}: ${JSON.stringify(percentage(c.value, c.total))} != Go ${JSON.stringify(c.pct)}`
+    );
+  assert.deepEqual(wrong, [], wrong.slice(0, 10).join("\n"));
+});
+
+Deno.test("percentage: Go's %5.2f%% and %5.2g%% of the same ratios", () => {
+  for (const c of pctCases) {
+    const ratio = c.total !== 0 ? Math.abs(c.value / c.total) * 100 : 0;
+    assert.equal(padStart(formatFixed(ratio, 2), 5) + "%", c.f, `%5.2f of ${c.value}/${c.total}`);
+    assert.equal(padStart(formatG(ratio, 2), 5) + "%", c.g, `%5.2g of ${c.value}/${c.total}`);
+  }
+});
+
+Deno.test("percentage: the 100 % window is 99.95..100.05, %5.2g below 1 %", () => {
+  // Hand-checked against pct_cases.json (Go): the edges a mutation would move.
+  const go = (v: number, t: number) => pctCases.find((c) => c.value === v && c.total === t)!.pct;
+  assert.equal(percentage(201, 200), "100.50%");
+  assert.equal(go(201, 200), "100.50%");
+  assert.equal(percentage(99949, 100000), "99.95%"); // 99.949 rounds up but is outside the window
+  assert.equal(percentage(99950, 100000), "  100%");
+  assert.equal(percentage(100050, 100000), "  100%");
+  assert.equal(percentage(100051, 100000), "100.05%");
+  assert.equal(percentage(-100051, 100000), "100.05%");
+  assert.equal(percentage(999, 100000), "    1%"); // 0.999 %: %5.2g rounds to 1
+  assert.equal(percentage(87, 100000), "0.087%");
+  assert.equal(percentage(-87, 100000), "0.087%");
+  assert.equal(percentage(19, 1000000000), "1.9e-06%");
+  assert.equal(percentage(2502, -25020), "10.00%");
+});
 
 Deno.test("percentage: zero, tiny, near 100 %, negative, zero total", () => {
   assert.equal(percentage(0, 100), "    0%");

@@ -1,9 +1,12 @@
 /**
  * Go time and duration formats used in pprof's text reports, in the local time
- * zone (the `TZ` environment variable), as pprof prints them.
+ * zone as Go picks it (the `TZ` environment variable, else /etc/localtime),
+ * with Go's offsets and zone abbreviations from the system's zoneinfo files.
  *
  * @module
  */
+import { parseTZif, type TimeZone, UTC_ZONE } from "./tzif.ts";
+
 interface LocalParts {
   year: string;
   month: string; // "Jan"
@@ -14,33 +17,114 @@ interface LocalParts {
   minute: string; // "04"
   second: string; // "05"
   ampm: string; // "am"
-  zone: string; // "UTC", "PST", "GMT+1"
+  zone: string; // "UTC", "CEST", "+0545"
   offset: string; // "+0000"
 }
 
 const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const zoneFormat = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" });
+const ZONE_DIRS = ["/usr/share/zoneinfo/", "/usr/share/lib/zoneinfo/", "/usr/lib/locale/TZ/"];
+
+/** Reading the zone was not allowed (e.g. the confined MCP worker): the caller falls back to Intl. */
+const NOT_ALLOWED = Symbol("not allowed");
+
+function readZoneFile(path: string): Uint8Array | undefined | typeof NOT_ALLOWED {
+  try {
+    return Deno.readFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) return NOT_ALLOWED;
+    return undefined;
+  }
+}
+
+/** Loads a zone file as Go's `loadLocation` does: the first source that parses; undefined when none does. */
+function loadZone(paths: string[]): TimeZone | undefined | typeof NOT_ALLOWED {
+  let denied = false;
+  for (const path of paths) {
+    const data = readZoneFile(path);
+    if (data === NOT_ALLOWED) denied = true;
+    else if (data !== undefined) {
+      const z = parseTZif(data);
+      if (z) return z;
+    }
+  }
+  return denied ? NOT_ALLOWED : undefined;
+}
+
+/**
+ * The local zone by Go's rules (time.initLocal on Unix): no TZ is
+ * /etc/localtime, an empty TZ or "UTC" is UTC, a leading ":" is dropped, an
+ * absolute path is read as is, anything else is looked up in the zoneinfo
+ * directories, and a zone that cannot be loaded is UTC. Undefined when the
+ * process may not read the environment or the files; V8's zone is used then.
+ */
+function goLocalZone(tz: string | undefined): TimeZone | undefined {
+  let z: TimeZone | undefined | typeof NOT_ALLOWED;
+  if (tz === undefined) z = loadZone(["/etc/localtime"]);
+  else {
+    if (tz.startsWith(":")) tz = tz.slice(1);
+    if (tz === "" || tz === "UTC") return UTC_ZONE;
+    z = loadZone(tz.startsWith("/") ? [tz] : ZONE_DIRS.map((d) => d + tz));
+  }
+  return z === NOT_ALLOWED ? undefined : z ?? UTC_ZONE;
+}
+
+const zones = new Map<string, TimeZone | undefined>();
+
+/** The local zone for the current TZ value, loaded once per value (TZ may change while the process runs). */
+function localZone(): TimeZone | undefined {
+  let tz: string | undefined;
+  try {
+    tz = Deno.env.get("TZ");
+  } catch {
+    return undefined;
+  }
+  const key = tz === undefined ? "\0unset" : tz;
+  if (!zones.has(key)) zones.set(key, goLocalZone(tz));
+  return zones.get(key);
+}
+
+const two = (n: number) => String(n).padStart(2, "0");
+
+/**
+ * Without zoneinfo files: V8's local time, and Intl's short zone name (which
+ * may be "GMT+1" where Go prints "CET").
+ */
+function intlZone(ms: number): { name: string; offset: number } {
+  const d = new Date(ms);
+  const name = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(d)
+    .find((p) => p.type === "timeZoneName")?.value ?? "";
+  const offset = -d.getTimezoneOffset() * 60;
+  return { name: name === "GMT" && offset === 0 ? "UTC" : name, offset };
+}
+
+/** Go's "-0700": whole minutes, truncated toward zero (an offset of -0:00:30 is "+0000"). */
+function numericOffset(offset: number): string {
+  let zone = Math.trunc(offset / 60);
+  const sign = zone < 0 ? "-" : "+";
+  zone = Math.abs(zone);
+  return sign + two(Math.floor(zone / 60)) + two(zone % 60);
+}
 
 function localParts(ns: bigint): LocalParts {
-  const ms = Number(ns / 1_000_000n) - (ns < 0n && ns % 1_000_000n !== 0n ? 1 : 0);
-  const d = new Date(ms);
-  const zonePart = zoneFormat.formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "UTC";
-  const off = -d.getTimezoneOffset();
-  const aoff = Math.abs(off);
-  const two = (n: number) => String(n).padStart(2, "0");
-  const h = d.getHours();
+  // Whole seconds, rounded down (before 1970 the fraction counts forward from the second before).
+  const sec = Number(ns / 1_000_000_000n) - (ns < 0n && ns % 1_000_000_000n !== 0n ? 1 : 0);
+  const z = localZone()?.lookup(sec) ?? intlZone(sec * 1000);
+  // The wall clock: the instant shifted by the offset, read in UTC.
+  const d = new Date((sec + z.offset) * 1000);
+  const h = d.getUTCHours();
   return {
-    year: String(d.getFullYear()),
-    month: months[d.getMonth()],
-    monthNum: two(d.getMonth() + 1),
-    day: String(d.getDate()),
+    year: String(d.getUTCFullYear()),
+    month: months[d.getUTCMonth()],
+    monthNum: two(d.getUTCMonth() + 1),
+    day: String(d.getUTCDate()),
     hour24: two(h),
     hour12: String(h % 12 === 0 ? 12 : h % 12),
-    minute: two(d.getMinutes()),
-    second: two(d.getSeconds()),
+    minute: two(d.getUTCMinutes()),
+    second: two(d.getUTCSeconds()),
     ampm: h < 12 ? "am" : "pm",
-    zone: zonePart === "GMT" && off === 0 ? "UTC" : zonePart,
-    offset: (off < 0 ? "-" : "+") + two(Math.floor(aoff / 60)) + two(aoff % 60),
+    // Go prints the numeric offset when the zone has no abbreviation.
+    zone: z.name !== "" ? z.name : numericOffset(z.offset),
+    offset: numericOffset(z.offset),
   };
 }
 

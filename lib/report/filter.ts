@@ -26,8 +26,11 @@ function functionMatcher(v: ProfileView, re: RegExp): (fn: number) => boolean {
 }
 
 function mappingMatches(v: ProfileView, l: number, re: RegExp): boolean {
-  const m = v.profile.locationMapping[l];
-  return m >= 0 && re.test(v.profile.mappings[m].file);
+  const p = v.profile;
+  const m = p.locationMapping[l];
+  // pprof gives a profile without mappings one fake mapping (no file) for every location, so "^$" matches there.
+  if (m < 0) return p.mappings.length === 0 && re.test("");
+  return re.test(p.mappings[m].file);
 }
 
 /** Lines of location `l` (current view) for which `keep` holds. */
