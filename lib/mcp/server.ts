@@ -15,10 +15,9 @@ import {
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 import process from "node:process";
-import { parseArgs } from "node:util";
 import { HandleRegistry } from "../tools/handles.ts";
 import { createRegistry } from "../tools/index.ts";
-import { configuredNameMode, type NameMode, type ToolRegistry } from "../tools/registry.ts";
+import type { NameMode, ToolRegistry } from "../tools/registry.ts";
 import { Sandbox } from "../tools/sandbox.ts";
 import { VERSION } from "../version.ts";
 
@@ -61,24 +60,14 @@ export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sa
   return server;
 }
 
-function modeFromArgs(args: string[]): NameMode {
-  const normalised = args.map((a) => (/^-[^-]/.test(a) ? "-" + a : a));
-  const { values } = parseArgs({
-    args: normalised,
-    options: { "tool-name-mode": { type: "string" } },
-    strict: false,
-  });
-  return configuredNameMode(values["tool-name-mode"] as string | undefined);
-}
-
 /** Serves MCP over stdin/stdout in this thread; resolves when the client disconnects. */
-export async function serveStdio(args: string[]): Promise<void> {
+export async function serveStdio(opts: { mode: NameMode; confinement: string }): Promise<void> {
   const handles = new HandleRegistry();
-  const server = createServer(createRegistry(), modeFromArgs(args), Sandbox.fromEnv(handles));
+  const server = createServer(createRegistry(), opts.mode, Sandbox.fromEnv(handles));
   const closed = new Promise<void>((resolve) => (server.onclose = resolve));
   // The SDK's stdio transport does not notice the client closing stdin.
   process.stdin.once("end", () => void server.close());
   await server.connect(new StdioServerTransport());
-  console.error(`pprof-mcp ${VERSION}: serving MCP over stdio`);
+  console.error(`pprof-mcp ${VERSION}: serving MCP over stdio; ${opts.confinement}`);
   await closed;
 }
