@@ -7,11 +7,17 @@
  * notifications and answers, cancellation).
  */
 import assert from "node:assert/strict";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { z } from "zod";
 import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { LineBuffer, recoverId } from "../lib/mcp/lines.ts";
+import { createServer } from "../lib/mcp/server.ts";
+import { HandleRegistry } from "../lib/tools/handles.ts";
 import { createRegistry } from "../lib/tools/index.ts";
+import { ToolRegistry } from "../lib/tools/registry.ts";
+import { Sandbox } from "../lib/tools/sandbox.ts";
 import { diffOutputs, FIXTURES } from "./golden.ts";
 import { goInuseTotal, goSampleTypes } from "./launch.ts";
 import { type Message, RawServer, startServer } from "./mcp_client.ts";
@@ -197,6 +203,37 @@ Deno.test("mcp: instructions and tool descriptions name only tools the client ca
     } finally {
       await c.close();
     }
+  }
+});
+
+Deno.test("mcp: tool names in argument and result descriptions are exposed too", async () => {
+  // Two tools whose schemas name each other (as pprof.top's compare_baseline argument names the tool that
+  // records the baseline), served in process.
+  const registry = new ToolRegistry();
+  for (const [name, other] of [["demo.first", "demo.second"], ["demo.second", "demo.first"]]) {
+    registry.add({
+      name,
+      title: name,
+      description: `A tool for the test; see ${other}.`,
+      input: z.object({ x: z.string().describe(`as ${other} takes it`) }).strict(),
+      output: z.object({ y: z.string().describe(`what ${other} reads`) }),
+      annotations: { readOnlyHint: true },
+      run: () => Promise.resolve({ y: "" }),
+    });
+  }
+  const server = createServer(registry, "codex", new Sandbox(undefined, new HandleRegistry()));
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(a);
+  const client = new Client({ name: "in-process", version: "1" });
+  await client.connect(b);
+  try {
+    const tools = await listTools(client);
+    assert.deepEqual(tools.map((t) => t.name), ["demo_first", "demo_second"]);
+    const texts = strings(tools.map((t) => [t.description, t.inputSchema, t.outputSchema]));
+    assert.ok(texts.includes("as demo_second takes it") && texts.includes("what demo_first reads"), `${texts}`);
+    assert.deepEqual(texts.filter((t) => /demo\./.test(t)), []);
+  } finally {
+    await client.close();
   }
 });
 
