@@ -16,13 +16,14 @@ if (isWorker) {
   if (args[0] === "mcp") {
     // Each mode loads only its own modules (the CLI does not pay for the MCP SDK).
     const { runMcp } = await import("./mcp.ts");
+    let code: number;
     try {
-      await runMcp(args.slice(1), import.meta.url);
+      code = await runMcp(args.slice(1), import.meta.url);
     } catch (e) {
       console.error(`pprof-mcp: the MCP server stopped: ${e instanceof Error ? e.message : e}`);
       Deno.exit(1);
     }
-    Deno.exit(0);
+    Deno.exit(code);
   } else {
     const [{ runCli }, { processIO }] = await Promise.all([import("./cli.ts"), import("./lib/cli/io.ts")]);
     Deno.exit(await runCli(args, processIO));

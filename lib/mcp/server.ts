@@ -5,7 +5,6 @@
  * @module
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   type CallToolRequest,
@@ -14,19 +13,25 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import process from "node:process";
-import { parseArgs } from "node:util";
 import { HandleRegistry } from "../tools/handles.ts";
 import { createRegistry } from "../tools/index.ts";
-import { configuredNameMode, type NameMode, type ToolRegistry } from "../tools/registry.ts";
+import type { NameMode, ToolRegistry } from "../tools/registry.ts";
 import { Sandbox } from "../tools/sandbox.ts";
 import { VERSION } from "../version.ts";
+import { checkParams } from "./params.ts";
+import { StdioTransport } from "./stdio.ts";
 
-/** Instructions the server gives MCP clients. */
-export const INSTRUCTIONS =
+/** The instructions, with canonical tool names (the client gets them under its naming mode's names). */
+const INSTRUCTIONS =
   "pprof-mcp analyses pprof profiles (Go, Datadog, Node.js…) deterministically: start with pprof.meta or pprof.top, " +
   "then pprof.peek / pprof.list / pprof.focus_paths on the hot functions, pprof.tags for per-tenant or per-endpoint " +
   "views, and pprof.diff_top or pprof.regression_check to compare profiles. Profiles are paths or handles.";
+
+/** The instructions the server gives clients: tool names as `mode` exposes them, and the base dir if there is one. */
+export function instructions(registry: ToolRegistry, mode: NameMode, base?: string): string {
+  const text = registry.exposeText(INSTRUCTIONS, mode);
+  return base ? `${text} Files must be inside ${base}; relative paths are relative to it.` : text;
+}
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -34,7 +39,7 @@ type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sandbox): Server {
   const server = new Server(
     { name: "pprof-mcp", title: "pprof MCP", version: VERSION },
-    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { tools: {} }, instructions: instructions(registry, mode, sandbox.base) },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: registry.list(mode) }));
   server.setRequestHandler(CallToolRequestSchema, async (req: CallToolRequest, extra: Extra) => {
@@ -61,24 +66,15 @@ export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sa
   return server;
 }
 
-function modeFromArgs(args: string[]): NameMode {
-  const normalised = args.map((a) => (/^-[^-]/.test(a) ? "-" + a : a));
-  const { values } = parseArgs({
-    args: normalised,
-    options: { "tool-name-mode": { type: "string" } },
-    strict: false,
-  });
-  return configuredNameMode(values["tool-name-mode"] as string | undefined);
-}
-
-/** Serves MCP over stdin/stdout in this thread; resolves when the client disconnects. */
-export async function serveStdio(args: string[]): Promise<void> {
+/** Serves MCP over stdin/stdout in this thread; resolves when the client disconnects and every answer is out. */
+export async function serveStdio(opts: { mode: NameMode; confinement: string }): Promise<void> {
   const handles = new HandleRegistry();
-  const server = createServer(createRegistry(), modeFromArgs(args), Sandbox.fromEnv(handles));
+  const sandbox = Sandbox.fromEnv(handles);
+  const server = createServer(createRegistry(), opts.mode, sandbox);
   const closed = new Promise<void>((resolve) => (server.onclose = resolve));
-  // The SDK's stdio transport does not notice the client closing stdin.
-  process.stdin.once("end", () => void server.close());
-  await server.connect(new StdioServerTransport());
-  console.error(`pprof-mcp ${VERSION}: serving MCP over stdio`);
+  const transport = new StdioTransport({ check: checkParams });
+  await server.connect(transport);
+  console.error(`pprof-mcp ${VERSION}: serving MCP over stdio; ${opts.confinement}`);
   await closed;
+  await transport.flushed();
 }

@@ -172,12 +172,14 @@ export class ToolRegistry {
       const text = this.exposeText(def.description, mode);
       const description = mode === "codex" ? `Codex tool name: ${name}\n\n${text}` : text;
       const { input, output } = this.schemas(def);
+      const expose = (schema: JsonSchema) =>
+        mode === "default" ? schema : mapDescriptions(schema, (t) => this.exposeText(t, mode)) as JsonSchema;
       return {
         name,
         title: def.title,
         description,
-        inputSchema: input,
-        outputSchema: output,
+        inputSchema: expose(input),
+        outputSchema: expose(output),
         annotations: { title: def.title, ...def.annotations },
       };
     }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -255,6 +257,16 @@ export class ToolRegistry {
       return errorResult(e instanceof Error ? e.message : String(e), "INTERNAL");
     }
   }
+}
+
+/** `schema` with `f` applied to every `description` string in it (the descriptions of arguments and results). */
+function mapDescriptions(schema: unknown, f: (text: string) => string): unknown {
+  if (Array.isArray(schema)) return schema.map((x) => mapDescriptions(x, f));
+  if (schema === null || typeof schema !== "object") return schema;
+  const entries = Object.entries(schema).map(([k, v]) =>
+    [k, k === "description" && typeof v === "string" ? f(v) : mapDescriptions(v, f)] as const
+  );
+  return Object.fromEntries(entries);
 }
 
 function noMatchResult(tool: string, patternArgs: string[], e: NoMatchError, args: unknown): ToolResult {
