@@ -29,9 +29,15 @@ async function serveStdio(opts: ServeOptions): Promise<void> {
   await server.serveStdio(opts);
 }
 
+/** Where the system keeps its time zone files (as Go looks for them), readable by the confined worker. */
+const ZONE_FILES = ["/etc/localtime", "/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/usr/lib/locale/TZ"];
+
 /** Worker options that let it read and write only inside `dirs` (network and environment as the process). */
 export function confinedWorkerOptions(dirs: string[]): WorkerOptions {
-  const permissions = { read: dirs, write: dirs, net: "inherit", env: "inherit", run: false, ffi: false };
+  // The time zone database may be read too (profile times print Go's zone names, CET rather than GMT+1); the
+  // tools' own path checks still keep every argument inside the base dir.
+  const read = [...dirs, ...ZONE_FILES];
+  const permissions = { read, write: dirs, net: "inherit", env: "inherit", run: false, ffi: false };
   // Deno's `deno.permissions` worker option is not in the standard WorkerOptions type.
   return { deno: { permissions } } as unknown as WorkerOptions;
 }

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { checkLaunches, type Launch, launchDirs } from "./launch.ts";
+import { startLoggedServer } from "./mcp_client.ts";
 import { BINARY_PERMISSIONS, runDeno } from "./permissions.ts";
 
 const main = new URL("../main.ts", import.meta.url).pathname;
@@ -80,3 +81,18 @@ Deno.test("launch: the naming mode is read from the flag, else the environment, 
 });
 
 globalThis.addEventListener("unload", () => Deno.removeSync(cwd, { recursive: true }));
+
+Deno.test("launch: the confined worker prints profile times with Go's zone names", async () => {
+  const s = await startLoggedServer({ permissions: ["-A"], env: { ...env, TZ: "Europe/Berlin" }, cwd });
+  try {
+    assert.match(s.stderr(), worker);
+    const top = await s.client.callTool({ name: "pprof.top", arguments: { profile: "heap.pb.gz", nodecount: 1 } });
+    const raw = (top.structuredContent as { raw: string }).raw;
+    // ref/heap/top prints "Time: Nov 26, 2026 at 1:47am (UTC)"; Berlin is UTC+1 (CET) in November.
+    const want = Deno.readTextFileSync(new URL("../fixtures/ref/heap/top/stdout.txt", import.meta.url))
+      .split("\n").find((l) => l.startsWith("Time: "))!.replace("1:47am (UTC)", "2:47am (CET)");
+    assert.ok(raw.split("\n").includes(want), raw);
+  } finally {
+    await s.client.close();
+  }
+});
