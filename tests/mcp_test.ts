@@ -149,15 +149,15 @@ Deno.test("mcp: every tool, called for real on fixture profiles", async (t) => {
       assert.ok(out.raw.includes("Showing top 5 nodes out of 234"));
       assert.equal(out.raw_meta.truncated, false);
       assert.ok(out.hints.some((h: string) => h.includes("tenant_id")), "label hint");
-      assert.ok(out.hints.some((h: string) => h.includes("pprof.overhead_report")), "cpu hint");
+      assert.ok(out.hints.some((h: string) => h.includes("pprof.peek")), "cpu hint, naming a registered tool");
       const limited = ok("pprof.top", await call(c, "pprof.top", { profile: "cpu.pb.gz", max_lines: 3 }));
       assert.equal(limited.raw, "File: connsync\nType: cpu\nTime: " + limited.raw.split("\nTime: ")[1]);
       assert.deepEqual([limited.raw_meta.truncated, limited.raw_meta.truncated_reason], [true, "max_lines"]);
     });
     await t.step("pprof.top: rolling baseline across calls", async () => {
       const first = ok(
-        "pprof.top",
-        await call(c, "pprof.top", { profile: "cpu.pb.gz", compare_baseline: true, service: "connsync", env: "test" }),
+        "pprof.baseline_update",
+        await call(c, "pprof.baseline_update", { profile: "cpu.pb.gz", service: "connsync", env: "test" }),
       );
       assert.equal(first.baseline.key, "connsync:test|cpu|default");
       assert.equal(first.baseline.baseline_samples, 1);
@@ -171,16 +171,16 @@ Deno.test("mcp: every tool, called for real on fixture profiles", async (t) => {
       const after = ok("pprof.top", afterResult);
       assert.match(
         afterResult.content[0].text,
-        /\nBaseline connsync:test\|cpu\|default \(2 samples\): \d+ deviations\n- /,
+        /\nBaseline connsync:test\|cpu\|default \(1 samples\): \d+ deviations\n- /,
       );
-      assert.equal(after.baseline.baseline_samples, 2);
+      assert.equal(after.baseline.baseline_samples, 1);
       const nv = after.baseline.deviations.find((d: { function: string; metric: string }) =>
         d.function === "gen/internal/transform.normalizeValue" && d.metric === "cum_pct"
       );
       assert.ok(nv, "normalizeValue's cum% dropped from 13.39% to about 3%");
       assert.equal(nv.severity, "high");
       const store = JSON.parse(await Deno.readTextFile(`${base}/.pprof-mcp-baselines.json`));
-      assert.equal(store.entries["connsync:test|cpu|default"].samples, 2);
+      assert.equal(store.entries["connsync:test|cpu|default"].samples, 1, "pprof.top only reads the baseline");
     });
     await t.step("pprof.peek: pprof's peek text; no match is a result", async () => {
       const out = ok(
@@ -222,13 +222,16 @@ Deno.test("mcp: every tool, called for real on fixture profiles", async (t) => {
       const listing = ok("pprof.tags", await call(c, "pprof.tags", { profile: "cpu.pb.gz", tag_show: "tenant" }));
       assert.equal(listing.raw, ref("ref_extra/cpu/tags_tagshow/stdout.txt"));
       assert.deepEqual(listing.tags, ["connector_id", "stage", "tenant_id"]);
-      const acme = ok("pprof.tags", await call(c, "pprof.tags", { profile: "cpu.pb.gz", tag_focus: "tenant_id=acme" }));
+      const acme = ok(
+        "pprof.tags",
+        await call(c, "pprof.tags", { profile: "cpu.pb.gz", tag_focus: "tenant_id=acme", max_lines: 0 }),
+      );
       assert.equal(diffOutputs(acme.raw, ref("ref/cpu/tagfocus_tenant_acme/stdout.txt")), undefined);
     });
     await t.step("pprof.meta", async () => {
       const out = ok("pprof.meta", await call(c, "pprof.meta", { profile: "heap.pb.gz" }));
       assert.equal(out.result.detected_profile_kind, "heap");
-      assert.equal(out.result.default_sample_index, 0);
+      assert.equal(out.result.default_sample_index, 3); // inuse_space, the type pprof reports by default
       // go tool pprof prints this total as 69365.48kB (ref/heap/top).
       assert.deepEqual(out.result.totals[3], { type: "inuse_space", unit: "bytes", total: 71030249 });
       assert.equal((71030249 / 1024).toFixed(2), "69365.48");
@@ -237,7 +240,7 @@ Deno.test("mcp: every tool, called for real on fixture profiles", async (t) => {
     await t.step("pprof.focus_paths: pprof's traces -focus", async () => {
       const out = ok(
         "pprof.focus_paths",
-        await call(c, "pprof.focus_paths", { profile: "cpu.pb.gz", function: "planJoins" }),
+        await call(c, "pprof.focus_paths", { profile: "cpu.pb.gz", function: "planJoins", max_lines: 0, max_bytes: 0 }),
       );
       assert.equal(diffOutputs(out.raw, ref("ref_extra/cpu/traces_focus/stdout.txt")), undefined);
     });
@@ -246,7 +249,11 @@ Deno.test("mcp: every tool, called for real on fixture profiles", async (t) => {
         "pprof.diff_top",
         await call(c, "pprof.diff_top", { before: "cpu.pb.gz", after: "cpu_after.pb.gz", cum: true, max_lines: 5 }),
       );
-      const nv = out.deltas.find((d: { name: string }) => d.name === "gen/internal/transform.normalizeValue");
+      const all = ok(
+        "pprof.diff_top",
+        await call(c, "pprof.diff_top", { before: "cpu.pb.gz", after: "cpu_after.pb.gz", cum: true, max_lines: 0 }),
+      );
+      const nv = all.deltas.find((d: { name: string }) => d.name === "gen/internal/transform.normalizeValue");
       assert.ok(Math.abs(nv.delta_seconds + 2.64) < 1e-9);
       assert.equal(out.raw.split("\n")[0], "name\tbefore_flat\tafter_flat\tbefore_cum\tafter_cum\tdelta_seconds");
       assert.equal(out.raw.split("\n").length, 5);

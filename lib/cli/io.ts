@@ -30,6 +30,22 @@ async function writeAll(w: { write(p: Uint8Array): Promise<number> }, text: stri
   while (buf.length > 0) buf = buf.subarray(await w.write(buf));
 }
 
+/**
+ * Writes `chunks` to standard output as they come, a buffer of about 64 KB at
+ * a time, so a long report is never held as one string.
+ */
+export async function writeChunks(io: CliIO, chunks: Iterable<string>): Promise<void> {
+  let buf = "";
+  for (const chunk of chunks) {
+    buf += chunk;
+    if (buf.length >= 1 << 16) {
+      await io.out(buf);
+      buf = "";
+    }
+  }
+  if (buf !== "") await io.out(buf);
+}
+
 /** The process's real stdout/stderr. */
 export const processIO: CliIO = {
   out: (text) => writeAll(Deno.stdout, text),

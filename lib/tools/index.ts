@@ -28,6 +28,7 @@
  *
  * @module
  */
+import { baselineUpdateTool } from "./pprof/baseline_update.ts";
 import { diffTopTool } from "./pprof/diff_top.ts";
 import { listTool } from "./pprof/list.ts";
 import { mergeTool } from "./pprof/merge_tool.ts";
@@ -53,6 +54,7 @@ export function createRegistry(): ToolRegistry {
     focusPathsTool,
     diffTopTool,
     regressionCheckTool,
+    baselineUpdateTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;
