@@ -3,7 +3,12 @@
  * text tool's default answer stays under 100 KB on the largest profiles.
  */
 import assert from "node:assert/strict";
+import { HandleRegistry } from "../lib/tools/handles.ts";
+import { createRegistry } from "../lib/tools/index.ts";
+import { Sandbox } from "../lib/tools/sandbox.ts";
 import { truncateChunks, truncateText, utf8Length } from "../lib/tools/truncate.ts";
+import { FIXTURES } from "./golden.ts";
+import { writeJvmProfile } from "./jvm_profile.ts";
 
 /** mulberry32: a small deterministic PRNG. */
 function rng(seed: number): () => number {
@@ -64,4 +69,61 @@ Deno.test("truncateChunks: with the size known, a head cut stops reading", () =>
   assert.equal(r.text, "line 0\nline 1\nline 2");
   assert.equal(r.meta.total_lines, 1_000_000);
   assert.ok(read < 10, `read ${read} chunks`);
+});
+
+/** The size of a tool answer as an MCP client receives it: text content and structured content, as JSON. */
+function answerBytes(r: { content: unknown; structuredContent: unknown }): number {
+  return utf8Length(JSON.stringify({ content: r.content, structuredContent: r.structuredContent }));
+}
+
+const LIMIT = 100_000;
+
+Deno.test("every tool's default answer stays under 100 KB on the largest profiles", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const jvm = `${dir}/jvm.pb.gz`, jvm2 = `${dir}/jvm2.pb.gz`;
+    await writeJvmProfile(jvm, { samples: 30_000, functions: 8_000, seed: 1 });
+    await writeJvmProfile(jvm2, { samples: 30_000, functions: 8_000, seed: 2 });
+    const big = FIXTURES + "big/bigcpu.pb.gz", cpu = FIXTURES + "profiles/cpu.pb.gz";
+    // The default call of every tool, with the arguments that ask for the most (regexps matching everything).
+    const calls: Record<string, (p: string, other: string) => Record<string, unknown>> = {
+      "pprof.top": (profile) => ({ profile }),
+      "pprof.peek": (profile) => ({ profile, regex: "." }),
+      "pprof.list": (profile) => ({ profile, function: "." }),
+      "pprof.traces_head": (profile) => ({ profile }),
+      "pprof.focus_paths": (profile) => ({ profile, function: "." }),
+      "pprof.tags": (profile) => ({ profile }),
+      "pprof.meta": (profile) => ({ profile }),
+      "pprof.diff_top": (before, after) => ({ before, after }),
+      "pprof.regression_check": (profile) => ({ profile, checks: [{ function: ".", metric: "cum_pct", max: 100 }] }),
+      "pprof.baseline_update": (profile) => ({ profile, baseline_path: `${dir}/baselines.json` }),
+      "pprof.merge": (a, b) => ({ profiles: [a, b], output_path: `${dir}/merged-${crypto.randomUUID()}.pb.gz` }),
+    };
+    const registry = createRegistry();
+    const names = registry.tools.map((d) => d.name);
+    assert.deepEqual(names.filter((n) => !(n in calls)), [], "every tool has a default call here");
+    for (const [profile, other] of [[big, cpu], [jvm, jvm2]]) {
+      for (const name of names) {
+        await t.step(`${name} on ${profile.split("/").pop()}`, async () => {
+          const handles = new HandleRegistry();
+          const r = await registry.call(name, calls[name](profile, other), "default", {
+            signal: new AbortController().signal,
+            progress: () => Promise.resolve(),
+            sandbox: new Sandbox(undefined, handles),
+            handles,
+          });
+          assert.equal(r.isError, false, r.content[0].text);
+          const size = answerBytes(r);
+          assert.ok(size < LIMIT, `${name}: ${size} bytes`);
+          const out = r.structuredContent as { raw_meta?: { truncated: boolean; hint?: string } };
+          if (out.raw_meta?.truncated) {
+            assert.match(out.raw_meta.hint ?? "", /pass a larger max_/, `${name}: says how to get more`);
+            assert.match(r.content[0].text, /\[Cut to the first part by max_/, `${name}: the text says it was cut`);
+          }
+        });
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
