@@ -25,9 +25,26 @@ export const EXIT = {
 
 const encoder = new TextEncoder();
 
+/**
+ * The reader of our output went away (`pprof-mcp traces … | head`): the
+ * command stops and the program ends quietly with exit code 0, as Go's tools
+ * do when they get SIGPIPE.
+ */
+export class OutputClosed extends Error {
+  constructor() {
+    super("output closed");
+    this.name = "OutputClosed";
+  }
+}
+
 async function writeAll(w: { write(p: Uint8Array): Promise<number> }, text: string): Promise<void> {
   let buf = encoder.encode(text);
-  while (buf.length > 0) buf = buf.subarray(await w.write(buf));
+  try {
+    while (buf.length > 0) buf = buf.subarray(await w.write(buf));
+  } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) throw new OutputClosed();
+    throw e;
+  }
 }
 
 /**
