@@ -14,7 +14,8 @@
  *   report options (focus, sample_index, nodecount…) are picked from the one
  *   option table with `reportArgs([...])` (`pprof/args.ts`), which also gives
  *   the report configuration and the echoed `go tool pprof` flags; text limits
- *   are `limitArgs`.
+ *   are `limitArgs`, whose defaults `limitsOf` applies (an answer must stay
+ *   under 100 KB on any profile: cap every text and every list).
  * - Helpers: `pprof/run.ts` (load a profile with cancellation, build a report,
  *   the raw-text result), `common.ts` (command line, raw payload with
  *   truncation meta), `truncate.ts`. Throw `UserError` for bad input (it becomes

@@ -68,7 +68,10 @@ const output = z.object({
   largest_decrease: z.object({ name: z.string(), delta: z.number(), delta_text: z.string() }).optional()
     .describe("Absent when no function shrank"),
   table_meta: textMeta.describe("What the text table holds and whether it was cut"),
-  raw: z.string().optional().describe("With max_lines or max_bytes given: the deltas as TSV (the original's raw)"),
+  raw: z.string().optional().describe(
+    "With max_lines or max_bytes given: the deltas as TSV (the original's raw; the last column is delta_seconds " +
+      "for time units, else delta_<unit>)",
+  ),
   raw_meta: textMeta.optional(),
   total_lines: z.number().int().optional(),
   truncated: z.boolean().optional(),
@@ -209,9 +212,13 @@ export async function pprofDiffTop(a: DiffArgs, ctx?: Pick<ToolContext, "signal"
   if (up) out.largest_increase = up;
   if (down) out.largest_decrease = down;
   if (explicit(a.max_lines) || explicit(a.max_bytes)) {
-    const tsv = ["name\tbefore_flat\tafter_flat\tbefore_cum\tafter_cum\tdelta_seconds"].concat(
+    // The original's columns; the last is the delta in seconds for time units, else in the sample unit.
+    const time = deltas.length === 0 || deltas[0].delta_seconds !== undefined;
+    const last = time ? "delta_seconds" : `delta_${unit.replace(/\W+/g, "_")}`;
+    const tsv = [`name\tbefore_flat\tafter_flat\tbefore_cum\tafter_cum\t${last}`].concat(
       deltas.map((d) =>
-        [d.name, d.before_flat, d.after_flat, d.before_cum, d.after_cum, (d.delta_seconds ?? 0).toFixed(6)].join("\t")
+        [d.name, d.before_flat, d.after_flat, d.before_cum, d.after_cum, (d.delta_seconds ?? d.delta).toFixed(6)]
+          .join("\t")
       ),
     ).join("\n");
     const { raw, raw_meta, total_lines, truncated } = rawPayload(tsv, [], a);
