@@ -34,12 +34,6 @@ export interface Trace {
   frames: { name: string; inline: boolean }[];
 }
 
-/** A traces report. */
-export interface TracesReport {
-  labels: string[];
-  traces: Trace[];
-}
-
 /**
  * Walks the report's samples: the stack of one sample lands in reused typed
  * arrays (no object per frame), its labels and value are computed on demand.
@@ -202,9 +196,4 @@ export function* traceItems(r: Report): Generator<Trace> {
     const value = w.value(i);
     yield { value, valueText: formatValue(r, value), labels: w.labels(i), frames };
   }
-}
-
-/** Computes the traces of a prepared report, all at once. */
-export function tracesReport(r: Report): TracesReport {
-  return { labels: profileLabels(r), traces: [...traceItems(r)] };
 }
