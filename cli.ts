@@ -10,7 +10,7 @@ import { mergeCommand } from "./lib/cli/commands/merge.ts";
 import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
 import { callCommand, toolsCommand } from "./lib/cli/commands/tools.ts";
-import { type CliIO, EXIT } from "./lib/cli/io.ts";
+import { type CliIO, EXIT, OutputClosed } from "./lib/cli/io.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** Every CLI command, in the order `--help` lists them. */
@@ -40,8 +40,20 @@ Exit codes: 0 success, 1 a regression check failed, 2 bad usage or input.
 `;
 }
 
-/** Runs the CLI with `args` (without the program name); returns the exit code. */
+/**
+ * Runs the CLI with `args` (without the program name); returns the exit code.
+ * A closed standard output ends any command quietly with 0.
+ */
 export async function runCli(args: string[], io: CliIO): Promise<number> {
+  try {
+    return await dispatch(args, io);
+  } catch (e) {
+    if (e instanceof OutputClosed) return EXIT.OK;
+    throw e;
+  }
+}
+
+async function dispatch(args: string[], io: CliIO): Promise<number> {
   if (args.length === 0) {
     await io.err(mainHelp());
     return EXIT.ERROR;
@@ -60,8 +72,72 @@ export async function runCli(args: string[], io: CliIO): Promise<number> {
     const words = c.name.split(" ");
     if (words.every((w, i) => args[i] === w)) return await runCommand(c, args.slice(words.length), io);
   }
-  const known = commands.filter((c) => c.name.startsWith(args[0] + " ")).map((c) => c.name);
-  const hint = known.length ? ` (did you mean: ${known.join(", ")}?)` : "";
-  await io.err(`pprof-mcp: unknown command "${args.slice(0, 2).join(" ")}"${hint}; run \`pprof-mcp --help\`\n`);
+  const group = commands.filter((c) => c.name.startsWith(args[0] + " "));
+  if (group.length > 0) {
+    // A group of commands (`pprof top|peek|…`): its help, or its nearest command.
+    if (args.length === 1 || ["--help", "-h", "help"].includes(args[1])) {
+      const help = groupHelp(args[0], group);
+      if (args.length === 1) {
+        await io.err(help);
+        return EXIT.ERROR;
+      }
+      await io.out(help);
+      return EXIT.OK;
+    }
+    const sub = group.map((c) => c.name.slice(args[0].length + 1));
+    return await unknown(`${args[0]} ${args[1]}`, nearest(args[1], sub).map((n) => `${args[0]} ${n}`), io);
+  }
+  const top = [...new Set([...commands.map((c) => c.name.split(" ")[0]), "mcp", "help", "version"])];
+  return await unknown(args[0], nearest(args[0], top), io);
+}
+
+async function unknown(name: string, suggestions: string[], io: CliIO): Promise<number> {
+  const hint = suggestions.length ? ` (did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?)` : "";
+  await io.err(`pprof-mcp: unknown command "${name}"${hint}; run \`pprof-mcp --help\`\n`);
   return EXIT.ERROR;
+}
+
+function groupHelp(group: string, cs: CliCommand[]): string {
+  const names = cs.map((c) => c.name.slice(group.length + 1));
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const list = cs.map((c, i) => `  ${names[i].padEnd(width)}${c.summary}`).join("\n");
+  return `pprof-mcp ${group}: ${cs.length} commands.
+
+Usage:
+  pprof-mcp ${group} <command> [flags]
+
+Commands:
+${list}
+
+Run \`pprof-mcp ${group} <command> --help\` for a command's flags.
+`;
+}
+
+/**
+ * The candidates nearest to `word` by edit distance (insertions, deletions,
+ * substitutions and swaps of neighbours), when near enough to be a typo.
+ */
+export function nearest(word: string, candidates: string[]): string[] {
+  const scored = candidates.map((c) => [c, editDistance(word.toLowerCase(), c.toLowerCase())] as const);
+  const best = Math.min(...scored.map(([, d]) => d));
+  const near = Math.max(1, Math.min(3, Math.floor(word.length / 2)));
+  return best <= near ? scored.filter(([, d]) => d === best).map(([c]) => c) : [];
+}
+
+/** Optimal string alignment distance: Levenshtein plus transpositions of adjacent characters. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => i + j));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
 }

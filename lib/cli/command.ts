@@ -62,3 +62,58 @@ export function requirePositionals(c: CliCommand, positionals: string[], min: nu
 export function jsonText(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
+
+/** A value that is iterated, not held: streamed as a JSON array. */
+function isLazy(v: unknown): v is Iterable<unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && Symbol.iterator in v;
+}
+
+/**
+ * {@link jsonText} of `value`, in pieces, where any iterable that is not an
+ * array (a generator of traces, say) is written as an array as it is read, so
+ * a report of millions of items never becomes one string.
+ */
+export function* jsonChunks(value: unknown, indent = ""): Generator<string> {
+  yield* jsonPieces(value, indent);
+  if (indent === "") yield "\n";
+}
+
+function* jsonPieces(value: unknown, indent: string): Generator<string> {
+  const inner = indent + "  ";
+  if (isLazy(value)) {
+    let first = true;
+    for (const item of value) {
+      yield (first ? "[\n" : ",\n") + inner;
+      yield* jsonPieces(item === undefined ? null : item, inner);
+      first = false;
+    }
+    yield first ? "[]" : "\n" + indent + "]";
+    return;
+  }
+  if (typeof value !== "object" || value === null || !hasLazy(value)) {
+    yield (JSON.stringify(value, null, 2) ?? "null").replaceAll("\n", "\n" + indent);
+    return;
+  }
+  const entries = Array.isArray(value)
+    ? value.map((v) => [undefined, v === undefined ? null : v] as const)
+    : Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function");
+  if (entries.length === 0) {
+    yield Array.isArray(value) ? "[]" : "{}";
+    return;
+  }
+  let first = true;
+  for (const [k, v] of entries) {
+    yield (first ? (Array.isArray(value) ? "[\n" : "{\n") : ",\n") + inner +
+      (k === undefined ? "" : JSON.stringify(k) + ": ");
+    yield* jsonPieces(v, inner);
+    first = false;
+  }
+  yield "\n" + indent + (Array.isArray(value) ? "]" : "}");
+}
+
+function hasLazy(v: object): boolean {
+  for (const x of Array.isArray(v) ? v : Object.values(v)) {
+    if (isLazy(x) || (typeof x === "object" && x !== null && hasLazy(x))) return true;
+  }
+  return false;
+}

@@ -25,9 +25,42 @@ export const EXIT = {
 
 const encoder = new TextEncoder();
 
+/**
+ * The reader of our output went away (`pprof-mcp traces … | head`): the
+ * command stops and the program ends quietly with exit code 0, as Go's tools
+ * do when they get SIGPIPE.
+ */
+export class OutputClosed extends Error {
+  constructor() {
+    super("output closed");
+    this.name = "OutputClosed";
+  }
+}
+
 async function writeAll(w: { write(p: Uint8Array): Promise<number> }, text: string): Promise<void> {
   let buf = encoder.encode(text);
-  while (buf.length > 0) buf = buf.subarray(await w.write(buf));
+  try {
+    while (buf.length > 0) buf = buf.subarray(await w.write(buf));
+  } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) throw new OutputClosed();
+    throw e;
+  }
+}
+
+/**
+ * Writes `chunks` to standard output as they come, a buffer of about 64 KB at
+ * a time, so a long report is never held as one string.
+ */
+export async function writeChunks(io: CliIO, chunks: Iterable<string>): Promise<void> {
+  let buf = "";
+  for (const chunk of chunks) {
+    buf += chunk;
+    if (buf.length >= 1 << 16) {
+      await io.out(buf);
+      buf = "";
+    }
+  }
+  if (buf !== "") await io.out(buf);
 }
 
 /** The process's real stdout/stderr. */

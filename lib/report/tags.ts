@@ -12,6 +12,8 @@ import { labelVisible } from "../profile/view.ts";
 /** The values of one label key with their weight, heaviest first. */
 export interface TagKey {
   key: string;
+  /** Numeric labels (values are buckets named by their printed value). */
+  numeric: boolean;
   total: number;
   totalText: string;
   values: { value: string; weight: number; weightText: string; pct: string }[];
@@ -23,11 +25,13 @@ export function tagsReport(r: Report): TagKey[] {
   const p = v.profile;
   const stride = p.sampleTypes.length;
   const tags = new Map<string, Map<string, number>>();
+  const numeric = new Set<string>();
   for (const s of v.samples) {
     const w = p.values[s * stride + r.sampleIndex];
     for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
       if (!labelVisible(v, j)) continue;
       const key = p.strings[p.labelKey[j]];
+      if (p.labelStr[j] === 0) numeric.add(key);
       const value = p.labelStr[j] !== 0
         ? p.strings[p.labelStr[j]]
         : scaledLabel(p.labelNum[j], r.numLabelUnits.get(key) ?? key, r.outputUnit);
@@ -46,6 +50,7 @@ export function tagsReport(r: Report): TagKey[] {
     values.sort(([na, a], [nb, b]) => Math.abs(a) !== Math.abs(b) ? Math.abs(b) - Math.abs(a) : compareStrings(na, nb));
     return {
       key,
+      numeric: numeric.has(key),
       total,
       totalText: amount(total),
       values: values.map(([value, weight]) => ({

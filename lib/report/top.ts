@@ -51,6 +51,14 @@ export function topReport(r: Report): TopReport {
   };
 }
 
+/** The line of a row in the text of `go tool pprof -top`. */
+export function topLine(row: TopRow): string {
+  const inl = row.inline === "" ? "" : " " + row.inline;
+  return `${padStart(row.flatText, 10)} ${row.flatPct} ${row.sumPct} ${
+    padStart(row.cumText, 10)
+  } ${row.cumPct}  ${row.name}${inl}`;
+}
+
 /** The text `go tool pprof -top` prints. */
 export function renderTop(t: TopReport): string {
   const out = [...t.labels];
@@ -59,14 +67,7 @@ export function renderTop(t: TopReport): string {
       padStart("cum", 5)
     }%`,
   );
-  for (const row of t.rows) {
-    const inl = row.inline === "" ? "" : " " + row.inline;
-    out.push(
-      `${padStart(row.flatText, 10)} ${row.flatPct} ${row.sumPct} ${
-        padStart(row.cumText, 10)
-      } ${row.cumPct}  ${row.name}${inl}`,
-    );
-  }
+  for (const row of t.rows) out.push(topLine(row));
   return out.join("\n") + "\n";
 }
 

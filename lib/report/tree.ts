@@ -75,28 +75,38 @@ export function treeReport(r: Report, symbol?: RegExp, symbolText = symbol?.sour
   return { labels: reportLabels(r, t), nodes, nonEmpty: g.nodes.length > 0 };
 }
 
+/**
+ * The text `go tool pprof -tree` / `-peek` prints, in chunks: the header, one
+ * chunk per node with its callers and callees, the closing separator. Each
+ * chunk ends with a newline; joined they are the whole report.
+ */
+export function* treeChunks(t: TreeReport): Generator<string> {
+  yield [...t.labels, SEPARATOR, LEGEND].join("\n") + "\n";
+  const edgeLine = (e: TreeEdge) =>
+    `${padStart(e.weightText, 50)} ${e.pct} |   ${e.name}${e.inline ? " (inline)" : ""}\n`;
+  for (const n of t.nodes) {
+    let chunk = SEPARATOR + "\n";
+    for (const e of n.callers) chunk += edgeLine(e);
+    chunk += `${padStart(n.flatText, 10)} ${n.flatPct} ${n.sumPct} ${
+      padStart(n.cumText, 10)
+    } ${n.cumPct}                | ${n.name}\n`;
+    for (const e of n.callees) chunk += edgeLine(e);
+    yield chunk;
+  }
+  if (t.nonEmpty) yield SEPARATOR + "\n";
+}
+
 /** The text `go tool pprof -tree` / `-peek` prints. */
 export function renderTree(t: TreeReport): string {
-  const out = [...t.labels, SEPARATOR, LEGEND];
-  const edgeLine = (e: TreeEdge) =>
-    `${padStart(e.weightText, 50)} ${e.pct} |   ${e.name}${e.inline ? " (inline)" : ""}`;
-  for (const n of t.nodes) {
-    out.push(SEPARATOR, ...n.callers.map(edgeLine));
-    out.push(
-      `${padStart(n.flatText, 10)} ${n.flatPct} ${n.sumPct} ${
-        padStart(n.cumText, 10)
-      } ${n.cumPct}                | ${n.name}`,
-    );
-    out.push(...n.callees.map(edgeLine));
-  }
-  if (t.nonEmpty) out.push(SEPARATOR);
-  return out.join("\n") + "\n";
+  let out = "";
+  for (const chunk of treeChunks(t)) out += chunk;
+  return out;
 }
 
 /** pprof's error when a report's regexp selects nothing. */
 export function noMatches(pattern: string): NoMatchError {
   return new NoMatchError(
     `no matches found for regexp: ${pattern}`,
-    "Try a broader, case-insensitive regexp such as (?i)Name, or pprof.top with focus.",
+    "Try a broader, case-insensitive regexp such as (?i)Name.",
   );
 }

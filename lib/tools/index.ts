@@ -14,7 +14,8 @@
  *   report options (focus, sample_index, nodecount…) are picked from the one
  *   option table with `reportArgs([...])` (`pprof/args.ts`), which also gives
  *   the report configuration and the echoed `go tool pprof` flags; text limits
- *   are `limitArgs`.
+ *   are `limitArgs`, whose defaults `limitsOf` applies (an answer must stay
+ *   under 100 KB on any profile: cap every text and every list).
  * - Helpers: `pprof/run.ts` (load a profile with cancellation, build a report,
  *   the raw-text result), `common.ts` (command line, raw payload with
  *   truncation meta), `truncate.ts`. Throw `UserError` for bad input (it becomes
@@ -28,6 +29,7 @@
  *
  * @module
  */
+import { baselineUpdateTool } from "./pprof/baseline_update.ts";
 import { diffTopTool } from "./pprof/diff_top.ts";
 import { listTool } from "./pprof/list.ts";
 import { mergeTool } from "./pprof/merge_tool.ts";
@@ -53,6 +55,7 @@ export function createRegistry(): ToolRegistry {
     focusPathsTool,
     diffTopTool,
     regressionCheckTool,
+    baselineUpdateTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;

@@ -16,6 +16,7 @@ import { type CliCommand, jsonText } from "../command.ts";
 import type { FlagSpecs, FlagValues } from "../flags.ts";
 import { EXIT } from "../io.ts";
 import { optionFlags } from "../report_flags.ts";
+import { NO_LIMITS } from "../../tools/pprof/args.ts";
 
 const binary: FlagSpecs = {
   binary: { type: "string", arg: "FILE", help: "Binary (accepted; profiles are read as symbolized)" },
@@ -63,7 +64,7 @@ export const profctlCommands: CliCommand[] = [
     { ...profile, ...binary, ...topFlags },
     async (v) => {
       const [path] = required(v, "pprof top", "profile");
-      const { command, raw, rows, summary } = await pprofTop({ ...(v as Args), profile: path });
+      const { command, raw, rows, summary } = await pprofTop({ ...(v as Args), profile: path, ...NO_LIMITS });
       return { command, raw, rows, summary };
     },
   ),
@@ -74,7 +75,8 @@ export const profctlCommands: CliCommand[] = [
     { ...profile, ...binary, regex: { type: "string", arg: "RE", help: "Functions to show (required)" } },
     async (v) => {
       const [path, regex] = required(v, "pprof peek", "profile", "regex");
-      const { command, raw } = await pprofPeek({ profile: path, regex, binary: v.binary as string | undefined });
+      const binary = v.binary as string | undefined;
+      const { command, raw } = await pprofPeek({ profile: path, regex, binary, ...NO_LIMITS });
       return { command, raw };
     },
   ),
@@ -91,7 +93,7 @@ export const profctlCommands: CliCommand[] = [
     },
     async (v) => {
       const [path, fn] = required(v, "pprof list", "profile", "function");
-      const { command, raw } = await pprofList({ ...(v as Args), profile: path, function: fn });
+      const { command, raw } = await pprofList({ ...(v as Args), profile: path, function: fn, ...NO_LIMITS });
       return { command, raw };
     },
   ),
@@ -105,6 +107,7 @@ export const profctlCommands: CliCommand[] = [
       const { command, raw, total_lines, truncated } = await pprofTracesHead({
         profile: path,
         lines: v.lines as number,
+        max_bytes: 0,
       });
       return { command, raw, total_lines, truncated };
     },
@@ -121,7 +124,12 @@ export const profctlCommands: CliCommand[] = [
     },
     async (v) => {
       const [before, after] = required(v, "pprof diff_top", "before", "after");
-      const { commands, before: b, after: a, deltas } = await pprofDiffTop({ ...(v as Args), before, after });
+      const { commands, before: b, after: a, deltas } = await pprofDiffTop({
+        ...(v as Args),
+        before,
+        after,
+        ...NO_LIMITS,
+      });
       return { commands, before: b, after: a, deltas };
     },
   ),

@@ -9,23 +9,30 @@ import { loadSources } from "../../profile/sources.ts";
 import type { Command } from "../../report/config.ts";
 import { listReport, renderList } from "../../report/list.ts";
 import { rawReport, renderRaw } from "../../report/raw.ts";
-import { newReport, type Report } from "../../report/report.ts";
+import { formatValue, newReport, profileLabels, type Report } from "../../report/report.ts";
 import { renderTags, tagsReport } from "../../report/tags.ts";
-import { renderTop, type TopReport, topReport } from "../../report/top.ts";
-import { renderTraces, tracesReport } from "../../report/traces.ts";
-import { renderTree, treeReport } from "../../report/tree.ts";
+import { renderTop, topReport } from "../../report/top.ts";
+import { traceChunks } from "../../report/traces.ts";
+import { treeChunks, treeReport } from "../../report/tree.ts";
 import { compileRE2 } from "../../regex/re2.ts";
-import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
-import { EXIT } from "../io.ts";
+import { type CliCommand, jsonChunks, requirePositionals } from "../command.ts";
+import { EXIT, writeChunks } from "../io.ts";
 import { reportConfigFromFlags, reportFlags, sourcesFromFlags } from "../report_flags.ts";
+import { listJson, rawJson, tagsJson, topJson, tracesJson, treeJson } from "./report_json.ts";
+
+/** A computed report: its text, in chunks that end with a newline, or its `--json` data. */
+interface Output {
+  text(): Iterable<string>;
+  json(): object;
+}
 
 interface ReportSpec {
   name: Command;
   summary: string;
   /** The command takes a regexp after the files (peek, list). */
   regex?: boolean;
-  /** Computes the report: text for humans, data for `--json`. */
-  run(r: Report, regex?: RegExp, regexText?: string): { text: string; data: unknown };
+  /** Computes the report; large reports (traces) are produced while they are written. */
+  run(r: Report, regex?: RegExp, regexText?: string): Output;
 }
 
 function reportCommand(spec: ReportSpec): CliCommand {
@@ -35,7 +42,9 @@ function reportCommand(spec: ReportSpec): CliCommand {
     summary: spec.summary,
     usage: `${spec.name} ${args} [flags]`,
     description: "FILE is a pprof profile (gzip, zstd or uncompressed profile.proto); several are merged first." +
-      (spec.regex ? "\nREGEX is a Go RE2 regular expression matched against function names." : ""),
+      (spec.regex ? "\nREGEX is a Go RE2 regular expression matched against function names." : "") +
+      "\n--json prints the same report as data: snake_case keys, values as numbers in the sample unit, " +
+      "percentages unrounded,\nand the strings pprof prints beside them under *_text keys.",
     flags: {
       ...reportFlags,
       json: { type: "boolean", help: "Print the report as JSON data instead of text" },
@@ -49,42 +58,15 @@ function reportCommand(spec: ReportSpec): CliCommand {
       const err = (m: string) => void io.err(m + "\n");
       const sources = { ...sourcesFromFlags(values, files, err), progress: err };
       const report = newReport(await loadSources(sources), spec.name, cfg);
-      const { text, data } = spec.run(report, regex, regexText);
+      const out = spec.run(report, regex, regexText);
       const warnings = [...notes, ...report.warnings];
-      if (values.json) await io.out(jsonText({ ...(data as object), warnings }));
+      if (values.json) await writeChunks(io, jsonChunks({ ...out.json(), warnings }));
       else {
         for (const w of warnings) await io.err(w + "\n");
-        await io.out(text);
+        await writeChunks(io, out.text());
       }
       return EXIT.OK;
     },
-  };
-}
-
-/** Rows with raw values (in the sample unit) and unrounded percentages. */
-function topJson(top: TopReport) {
-  const pct = (v: number) => (top.total === 0 ? 0 : (Math.abs(v) / top.total) * 100);
-  let sum = 0;
-  return {
-    sample_type: top.sampleType,
-    unit: top.unit,
-    total: top.total,
-    total_text: top.totalText,
-    header: top.labels,
-    rows: top.rows.map((r) => {
-      sum += r.flat;
-      return {
-        name: r.name,
-        inline: r.inline || undefined,
-        flat: r.flat,
-        flat_text: r.flatText,
-        flat_pct: pct(r.flat),
-        sum_pct: pct(sum),
-        cum: r.cum,
-        cum_text: r.cumText,
-        cum_pct: pct(r.cum),
-      };
-    }),
   };
 }
 
@@ -95,7 +77,7 @@ export const reportCommands: CliCommand[] = [
     summary: "Top functions by flat or cumulative weight (the text of `go tool pprof -top`).",
     run(r) {
       const top = topReport(r);
-      return { text: renderTop(top), data: topJson(top) };
+      return { text: () => [renderTop(top)], json: () => topJson(top) };
     },
   }),
   reportCommand({
@@ -104,7 +86,7 @@ export const reportCommands: CliCommand[] = [
     regex: true,
     run(r, rx, text) {
       const tree = treeReport(r, rx, text);
-      return { text: renderTree(tree), data: tree };
+      return { text: () => treeChunks(tree), json: () => treeJson(r, tree) };
     },
   }),
   reportCommand({
@@ -112,15 +94,14 @@ export const reportCommands: CliCommand[] = [
     summary: "Every node with its callers and callees (`go tool pprof -tree`).",
     run(r) {
       const tree = treeReport(r);
-      return { text: renderTree(tree), data: tree };
+      return { text: () => treeChunks(tree), json: () => treeJson(r, tree) };
     },
   }),
   reportCommand({
     name: "traces",
     summary: "Every sampled stack with its labels and value (`go tool pprof -traces`).",
     run(r) {
-      const t = tracesReport(r);
-      return { text: renderTraces(t), data: t };
+      return { text: () => traceChunks(r), json: () => tracesJson(r, profileLabels(r)) };
     },
   }),
   reportCommand({
@@ -128,7 +109,7 @@ export const reportCommands: CliCommand[] = [
     summary: "Weight of every label value, per label key (`go tool pprof -tags`).",
     run(r) {
       const tags = tagsReport(r);
-      return { text: renderTags(tags), data: { tags } };
+      return { text: () => [renderTags(tags)], json: () => tagsJson(r, tags) };
     },
   }),
   reportCommand({
@@ -137,7 +118,7 @@ export const reportCommands: CliCommand[] = [
     regex: true,
     run(r, rx, text) {
       const l = listReport(r, rx!, text);
-      return { text: renderList(r, l), data: l };
+      return { text: () => [renderList(r, l)], json: () => listJson(r, l, (v) => formatValue(r, v)) };
     },
   }),
   reportCommand({
@@ -145,7 +126,7 @@ export const reportCommands: CliCommand[] = [
     summary: "The profile's samples, locations and mappings (`go tool pprof -raw`).",
     run(r) {
       const raw = rawReport(r);
-      return { text: renderRaw(raw), data: raw };
+      return { text: () => [renderRaw(raw)], json: () => rawJson(raw) };
     },
   }),
 ];

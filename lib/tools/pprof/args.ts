@@ -16,6 +16,7 @@ import {
 } from "../../report/options.ts";
 import type { ReportConfig } from "../../report/config.ts";
 import { pathArg } from "../paths.ts";
+import { DEFAULT_LIMITS, type TruncateOptions } from "../truncate.ts";
 
 /** A profile argument: a path, or a handle from a download or merge. */
 export const profileArg = (
@@ -95,13 +96,34 @@ export function reportArgs<const F extends OptionFlag>(
   };
 }
 
-/** The optional output limits of text results. */
+/**
+ * The output limits of text results. Absent, they take defaults
+ * ({@link limitsOf}), so that an answer fits a model's context whatever the
+ * profile; 0 (given explicitly) means no limit. A cut result says so in
+ * `raw_meta` (`truncated`, `hint`).
+ */
 export const limitArgs = {
-  max_lines: z.number().int().min(0).describe("Keep at most this many lines of text (0 = all)").optional(),
-  max_bytes: z.number().int().min(0).describe("Keep at most this many bytes of text (0 = all)").optional(),
+  max_lines: z.number().int().min(0)
+    .describe(`Keep at most this many lines of text (default ${DEFAULT_LIMITS.max_lines}; 0 = no limit)`).optional(),
+  max_bytes: z.number().int().min(0)
+    .describe(`Keep at most this many bytes of text (default ${DEFAULT_LIMITS.max_bytes}; 0 = no limit)`).optional(),
   truncate_strategy: z.enum(["head", "tail", "head_tail"]).describe("Which part to keep when text is cut")
     .optional(),
 };
+
+/** The limits of a call: its own, or the defaults for those it does not give. */
+export function limitsOf(a: TruncateOptions, defaults: Required<Omit<TruncateOptions, "truncate_strategy">> = {
+  ...DEFAULT_LIMITS,
+}): TruncateOptions {
+  return {
+    max_lines: a.max_lines ?? defaults.max_lines,
+    max_bytes: a.max_bytes ?? defaults.max_bytes,
+    truncate_strategy: a.truncate_strategy,
+  };
+}
+
+/** Limits that cut nothing: the CLI's profctl commands print whole reports, as the original did. */
+export const NO_LIMITS = { max_lines: 0, max_bytes: 0 } as const;
 
 /** Which percentage a check or baseline deviation is about: own weight, or with callees. */
 export const pctMetric = z.enum(["flat_pct", "cum_pct"]);
@@ -116,6 +138,7 @@ export const textMeta = z.object({
   truncated: z.boolean(),
   truncated_reason: z.string().optional(),
   strategy: z.enum(["head", "tail", "head_tail"]),
+  hint: z.string().optional().describe("When cut: which limit cut it and how to get more"),
 });
 
 /** The raw-text part of a result. */

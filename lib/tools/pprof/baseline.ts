@@ -109,6 +109,56 @@ function compare(fn: string, metric: Deviation["metric"], current: number, basel
   return { function: fn, metric, current, baseline: round2(baseline), delta: round2(delta), severity };
 }
 
+function deviationsOf(entry: BaselineEntry, current: Map<string, { flat: number; cum: number }>): Deviation[] {
+  const deviations: Deviation[] = [];
+  for (const [fn, cur] of current) {
+    const base = entry.functions[fn];
+    if (!base || base.count <= 0) continue;
+    const flat = compare(fn, "flat_pct", cur.flat, base.avg_flat_pct);
+    const cum = compare(fn, "cum_pct", cur.cum, base.avg_cum_pct);
+    if (flat) deviations.push(flat);
+    if (cum) deviations.push(cum);
+  }
+  return deviations.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.function.localeCompare(b.function));
+}
+
+function report(
+  key: string,
+  kind: string,
+  sampleIndex: string | undefined,
+  samples: number,
+  deviations: Deviation[],
+  warnings: string[],
+): BaselineReport {
+  return {
+    key,
+    profile_kind: kind,
+    ...(sampleIndex ? { sample_index: sampleIndex } : {}),
+    baseline_samples: samples,
+    deviations,
+    ...(warnings.length ? { warnings } : {}),
+  };
+}
+
+/**
+ * Compares the current top rows (percentages by function) with the baseline
+ * under `key`, reading the file only: the baseline is not changed. `missing`
+ * is the warning given when there is no baseline under the key yet.
+ */
+export async function compareBaseline(
+  path: string,
+  key: string,
+  kind: string,
+  sampleIndex: string | undefined,
+  current: Map<string, { flat: number; cum: number }>,
+  missing: string,
+): Promise<BaselineReport> {
+  await queue; // a concurrent update finishes first
+  const entry = (await load(path)).entries[key];
+  if (!entry) return report(key, kind, sampleIndex, 0, [], [missing]);
+  return report(key, kind, sampleIndex, entry.samples, deviationsOf(entry, current), []);
+}
+
 /**
  * Compares the current top rows (percentages by function) with the baseline
  * under `key`, then folds them into the rolling averages and saves the file.
@@ -125,7 +175,7 @@ export function updateBaseline(
     const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     const warnings: string[] = [];
     let entry = store.entries[key];
-    const deviations: Deviation[] = [];
+    let deviations: Deviation[] = [];
     if (!entry) {
       entry = {
         key,
@@ -137,16 +187,7 @@ export function updateBaseline(
       };
       store.entries[key] = entry;
       warnings.push("baseline initialized from current profile");
-    } else {
-      for (const [fn, cur] of current) {
-        const base = entry.functions[fn];
-        if (!base || base.count <= 0) continue;
-        const flat = compare(fn, "flat_pct", cur.flat, base.avg_flat_pct);
-        const cum = compare(fn, "cum_pct", cur.cum, base.avg_cum_pct);
-        if (flat) deviations.push(flat);
-        if (cum) deviations.push(cum);
-      }
-    }
+    } else deviations = deviationsOf(entry, current);
     for (const [fn, cur] of current) {
       const f = entry.functions[fn];
       if (!f) entry.functions[fn] = { avg_flat_pct: cur.flat, avg_cum_pct: cur.cum, count: 1 };
@@ -160,15 +201,7 @@ export function updateBaseline(
     entry.updated_at = now;
     store.updated_at = now;
     await saveBaselines(path, store);
-    deviations.sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.function.localeCompare(b.function));
-    return {
-      key,
-      profile_kind: kind,
-      ...(sampleIndex ? { sample_index: sampleIndex } : {}),
-      baseline_samples: entry.samples,
-      deviations,
-      ...(warnings.length ? { warnings } : {}),
-    };
+    return report(key, kind, sampleIndex, entry.samples, deviations, warnings);
   });
   queue = run.catch(() => {});
   return run;

@@ -9,7 +9,8 @@ import { listReport, renderList } from "../../report/list.ts";
 import { pprofFlagArgs } from "../../report/options.ts";
 import { pathArg, pathListArg } from "../paths.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { binaryArg, limitArgs, profileArg, rawFields, regexArg } from "./args.ts";
+import { rawText } from "../common.ts";
+import { binaryArg, limitArgs, limitsOf, profileArg, rawFields, regexArg } from "./args.ts";
 import { rawResult, reportFor } from "./run.ts";
 
 const input = z.object({
@@ -27,7 +28,7 @@ const output = z.object(rawFields);
 
 /** pprof.list's handler. Sources are searched in repo_root, then every source path. */
 export async function pprofList(
-  a: z.infer<typeof input>,
+  a: z.input<typeof input>,
   ctx?: Pick<ToolContext, "signal" | "sandbox">,
 ) {
   const regex = compileRE2(a.function, "function");
@@ -46,9 +47,11 @@ export async function pprofList(
       return false;
     }
   };
-  const text = renderList(report, listReport(report, regex, a.function, allowed));
+  const listing = listReport(report, regex, a.function, allowed);
+  const text = renderList(report, listing);
   const flags = ["-list", a.function, ...pprofFlagArgs({ trim_path: a.trim_path, source_path: searchPath })];
-  return rawResult(flags, a, text, report.warnings);
+  const narrow = `use a more specific function regexp (it matched ${listing.routines.length} routines)`;
+  return rawResult(flags, a, text, report.warnings, limitsOf(a), narrow);
 }
 
 /** The pprof.list tool. */
@@ -57,11 +60,11 @@ export const listTool: ToolDef<typeof input, typeof output> = {
   title: "Annotated source",
   description: "Source lines of the functions matching a regexp, each with its flat and cumulative weight " +
     "(`go tool pprof -list`). Use it to find the exact line that is hot. Needs the source files: point repo_root " +
-    "(and source_paths) at a checkout.",
+    "(and source_paths) at a checkout. The text is limited by max_lines/max_bytes; raw_meta says what was cut.",
   input,
   output,
   annotations: { readOnlyHint: true, openWorldHint: false },
   noMatches: { patternArgs: ["function"] },
-  text: (o) => o.raw,
+  text: rawText,
   run: (a, ctx) => pprofList(a, ctx),
 };

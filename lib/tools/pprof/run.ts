@@ -50,6 +50,10 @@ export function rawResult(
   text: string,
   notes: string[],
   limits: TruncateOptions = a,
+  narrow?: string,
 ) {
-  return { command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]), ...rawPayload(text, notes, limits) };
+  return {
+    command: pprofCommand([...flags, ...binaryArgs(a.binary), a.profile]),
+    ...rawPayload(text, notes, limits, narrow),
+  };
 }

@@ -1,0 +1,129 @@
+/**
+ * Output caps: streamed truncation equals truncating the whole text, and every
+ * text tool's default answer stays under 100 KB on the largest profiles.
+ */
+import assert from "node:assert/strict";
+import { HandleRegistry } from "../lib/tools/handles.ts";
+import { createRegistry } from "../lib/tools/index.ts";
+import { Sandbox } from "../lib/tools/sandbox.ts";
+import { truncateChunks, truncateText, utf8Length } from "../lib/tools/truncate.ts";
+import { FIXTURES } from "./golden.ts";
+import { writeJvmProfile } from "./jvm_profile.ts";
+
+/** mulberry32: a small deterministic PRNG. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+Deno.test("utf8Length counts bytes as TextEncoder writes them", () => {
+  for (const s of ["", "abc", "é", "€", "😀", "a😀b€", "\ud800", "x\udc00y"]) {
+    assert.equal(utf8Length(s), new TextEncoder().encode(s).length, JSON.stringify(s));
+  }
+});
+
+Deno.test("truncateChunks: the same text and meta as truncateText of the whole, for every strategy", () => {
+  const rand = rng(7);
+  const words = ["a", "bb", "ccc", "é", "€€", "😀", "runtime.mallocgc", "x".repeat(40)];
+  for (let round = 0; round < 3000; round++) {
+    const lines = Array.from({ length: Math.floor(rand() * 30) }, () => {
+      const n = Math.floor(rand() * 5);
+      return Array.from({ length: n }, () => words[Math.floor(rand() * words.length)]).join(" ");
+    });
+    // Chunks of whole lines, as the reports produce them.
+    const chunks: string[] = [];
+    for (let i = 0; i < lines.length;) {
+      const n = 1 + Math.floor(rand() * 3);
+      chunks.push(lines.slice(i, i + n).map((l) => l + "\n").join(""));
+      i += n;
+    }
+    const text = chunks.join("");
+    const o = {
+      max_lines: rand() < 0.3 ? 0 : Math.floor(rand() * 12),
+      max_bytes: rand() < 0.3 ? 0 : Math.floor(rand() * 120),
+      truncate_strategy: ["head", "tail", "head_tail"][Math.floor(rand() * 3)],
+    };
+    const want = truncateText(text, o);
+    const label = JSON.stringify({ o, text });
+    assert.deepEqual(truncateChunks(chunks, o), want, label);
+    const size = () => ({ lines: want.meta.total_lines, bytes: want.meta.total_bytes });
+    assert.deepEqual(truncateChunks(chunks, o, size), want, label);
+  }
+});
+
+Deno.test("truncateChunks: with the size known, a head cut stops reading", () => {
+  let read = 0;
+  function* chunks() {
+    for (let i = 0; i < 1_000_000; i++) {
+      read++;
+      yield `line ${i}\n`;
+    }
+  }
+  const r = truncateChunks(chunks(), { max_lines: 3 }, () => ({ lines: 1_000_000, bytes: 12_345 }));
+  assert.equal(r.text, "line 0\nline 1\nline 2");
+  assert.equal(r.meta.total_lines, 1_000_000);
+  assert.ok(read < 10, `read ${read} chunks`);
+});
+
+/** The size of a tool answer as an MCP client receives it: text content and structured content, as JSON. */
+function answerBytes(r: { content: unknown; structuredContent: unknown }): number {
+  return utf8Length(JSON.stringify({ content: r.content, structuredContent: r.structuredContent }));
+}
+
+const LIMIT = 100_000;
+
+Deno.test("every tool's default answer stays under 100 KB on the largest profiles", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const jvm = `${dir}/jvm.pb.gz`, jvm2 = `${dir}/jvm2.pb.gz`;
+    await writeJvmProfile(jvm, { samples: 30_000, functions: 8_000, seed: 1 });
+    await writeJvmProfile(jvm2, { samples: 30_000, functions: 8_000, seed: 2 });
+    const big = FIXTURES + "big/bigcpu.pb.gz", cpu = FIXTURES + "profiles/cpu.pb.gz";
+    // The default call of every tool, with the arguments that ask for the most (regexps matching everything).
+    const calls: Record<string, (p: string, other: string) => Record<string, unknown>> = {
+      "pprof.top": (profile) => ({ profile }),
+      "pprof.peek": (profile) => ({ profile, regex: "." }),
+      "pprof.list": (profile) => ({ profile, function: "." }),
+      "pprof.traces_head": (profile) => ({ profile }),
+      "pprof.focus_paths": (profile) => ({ profile, function: "." }),
+      "pprof.tags": (profile) => ({ profile }),
+      "pprof.meta": (profile) => ({ profile }),
+      "pprof.diff_top": (before, after) => ({ before, after }),
+      "pprof.regression_check": (profile) => ({ profile, checks: [{ function: ".", metric: "cum_pct", max: 100 }] }),
+      "pprof.baseline_update": (profile) => ({ profile, baseline_path: `${dir}/baselines.json` }),
+      "pprof.merge": (a, b) => ({ profiles: [a, b], output_path: `${dir}/merged-${crypto.randomUUID()}.pb.gz` }),
+    };
+    const registry = createRegistry();
+    const names = registry.tools.map((d) => d.name);
+    assert.deepEqual(names.filter((n) => !(n in calls)), [], "every tool has a default call here");
+    for (const [profile, other] of [[big, cpu], [jvm, jvm2]]) {
+      for (const name of names) {
+        await t.step(`${name} on ${profile.split("/").pop()}`, async () => {
+          const handles = new HandleRegistry();
+          const r = await registry.call(name, calls[name](profile, other), "default", {
+            signal: new AbortController().signal,
+            progress: () => Promise.resolve(),
+            sandbox: new Sandbox(undefined, handles),
+            handles,
+          });
+          assert.equal(r.isError, false, r.content[0].text);
+          const size = answerBytes(r);
+          assert.ok(size < LIMIT, `${name}: ${size} bytes`);
+          const out = r.structuredContent as { raw_meta?: { truncated: boolean; hint?: string } };
+          if (out.raw_meta?.truncated) {
+            assert.match(out.raw_meta.hint ?? "", /pass a larger max_/, `${name}: says how to get more`);
+            assert.match(r.content[0].text, /\[Cut to the first part by max_/, `${name}: the text says it was cut`);
+          }
+        });
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
