@@ -28,17 +28,22 @@ export function prng(seed: number): () => number {
 }
 
 const FIXTURES = new URL("../fixtures/profiles/", import.meta.url).pathname;
+const LEGACY = new URL("../fixtures/legacy/", import.meta.url).pathname;
 
-/** The fixture profiles as [name, gzipped bytes, raw protobuf bytes]. */
+/** The fixture profiles (protobuf and legacy CPU) as [name, gzipped bytes, raw bytes]. */
 export function fuzzSeeds(): [string, Uint8Array, Uint8Array][] {
-  return [...Deno.readDirSync(FIXTURES)]
-    .map((e) => e.name)
-    .filter((n) => n.endsWith(".pb.gz"))
-    .sort()
-    .map((n) => {
+  const names = (dir: string, ext: string) =>
+    [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(ext)).sort();
+  return [
+    ...names(FIXTURES, ".pb.gz").map((n): [string, Uint8Array, Uint8Array] => {
       const gz = Deno.readFileSync(FIXTURES + n);
       return [n, gz, new Uint8Array(gunzipSync(gz))];
-    });
+    }),
+    ...names(LEGACY, ".prof").map((n): [string, Uint8Array, Uint8Array] => {
+      const raw = Deno.readFileSync(LEGACY + n);
+      return [n, new Uint8Array(gzipSync(raw)), raw];
+    }),
+  ];
 }
 
 /** Hand-picked inputs that crashed the decoder once, kept so they are always run. */

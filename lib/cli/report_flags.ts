@@ -81,6 +81,7 @@ export const reportFlags: FlagSpecs = {
   normalize: { type: "boolean", help: "Scale the profile to the base's totals before comparing" },
   source_path: { type: "string", arg: "DIRS", help: "Where to look for source files (':'-separated)" },
   trim_path: { type: "string", arg: "PREFIXES", help: "Path prefixes to strip from source file names" },
+  symbolize: { type: "string", arg: "MODE", help: "pprof's symbolization mode (accepted; e.g. -symbolize=none)" },
   ...Object.fromEntries(
     sampleShortcuts.map(([flag, type]) => [flag, { type: "boolean" as const, help: `Same as --sample_index=${type}` }]),
   ),
