@@ -316,8 +316,14 @@ class ProfileReader {
   }
 }
 
-/** The field number of a tag (tags above 2^32 are legal varints, so no `>>> 3` alone). */
+/**
+ * The field number of a tag (tags above 2^32 are legal varints, so no `>>> 3`
+ * alone). Field 0 does not exist in protobuf: such a tag means the bytes are
+ * not protobuf (a run of zeros, a legacy header), so it fails at once rather
+ * than being skipped byte after byte.
+ */
 function fieldOf(tag: number): number {
+  if (tag < 8) throw new ProfileError(`not a pprof profile: invalid protobuf field number 0 (tag byte ${tag})`);
   return tag <= 0xffffffff ? tag >>> 3 : Math.floor(tag / 8);
 }
 

@@ -3,10 +3,10 @@
  * within a cap on the decompressed size. pprof files are usually gzipped;
  * Datadog's newer profilers upload zstd.
  *
- * {@link inflate} streams through node:zlib, which works off the main thread,
- * so a server keeps answering while a large file inflates, and stops as soon
- * as the output passes the cap (a 9 MB gzip of zeros would otherwise become
- * gigabytes). {@link decompress} is the same, synchronously, for bytes already
+ * {@link inflate} streams through node:zlib in small pieces, yielding to the
+ * event loop between them, so a server keeps answering while a large file
+ * inflates, and stops as soon as the output passes the cap (a 9 MB gzip of
+ * zeros would otherwise become gigabytes). {@link decompress} is the same, synchronously, for bytes already
  * in memory. Both read exactly one gzip member or zstd frame: concatenated
  * profiles are refused rather than silently merged or cut.
  *
@@ -114,7 +114,7 @@ const MERGE_HINT = "give each profile its own file; `pprof-mcp merge A B -o merg
 
 /**
  * Returns the uncompressed protobuf bytes of a profile file's content,
- * streaming the decompression off the main thread.
+ * streaming the decompression so the event loop keeps turning.
  *
  * @throws {ProfileError} when the data is corrupt, truncated, concatenated, or
  *   decompresses to more than the cap.
@@ -129,7 +129,7 @@ export async function inflate(bytes: Uint8Array, o: InflateOptions = {}): Promis
     const sink = new Sink(max, kind, sizeHint(bytes, max));
     const consumed = await pump(createInflateRaw(), bytes.subarray(m.bodyStart), sink, kind);
     out = sink.bytes();
-    checkGzipTrailer(bytes, m.bodyStart + consumed, out);
+    checkGzipTrailer(bytes, m.bodyStart + consumed, out, sink.crc);
   } else {
     checkZstdFrames(bytes);
     const sink = new Sink(max, kind, 0);
@@ -156,7 +156,7 @@ export function decompress(bytes: Uint8Array, o: InflateOptions = {}): Uint8Arra
         engine: { bytesWritten: number };
       };
       out = asBytes(r.buffer);
-      checkGzipTrailer(bytes, m.bodyStart + r.engine.bytesWritten, out);
+      checkGzipTrailer(bytes, m.bodyStart + r.engine.bytesWritten, out, crc32(out));
     } else {
       checkZstdFrames(bytes);
       out = asBytes(zstdDecompressSync(bytes, { maxOutputLength: max }));
@@ -202,6 +202,8 @@ class Sink {
   #len = 0;
   readonly #max: number;
   readonly #kind: Compression;
+  /** CRC-32 of what was added, computed as chunks arrive rather than in one long step at the end. */
+  crc = 0;
 
   constructor(max: number, kind: Compression, hint: number) {
     this.#max = max;
@@ -220,6 +222,12 @@ class Sink {
     }
     this.#buf.set(chunk, this.#len);
     this.#len = need;
+    this.crc = crc32(chunk, this.crc);
+  }
+
+  /** Bytes added so far. */
+  get length(): number {
+    return this.#len;
   }
 
   bytes(): Uint8Array {
@@ -233,34 +241,69 @@ interface ZlibStream {
   on(event: "data", f: (chunk: Uint8Array) => void): unknown;
   on(event: "end" | "close", f: () => void): unknown;
   on(event: "error", f: (e: Error) => void): unknown;
-  end(chunk: Uint8Array): unknown;
+  write(chunk: Uint8Array, cb: (e?: Error | null) => void): unknown;
+  end(): unknown;
   destroy(): unknown;
 }
 
+// Deno's node:zlib inflates a written chunk synchronously, so the input goes in
+// pieces sized to inflate to about 4 MiB each (from the ratio so far: large
+// pieces for ordinary profiles, 8 KiB for a bomb of zeros), and the event
+// loop gets a turn every few milliseconds: a server keeps answering while a
+// file inflates.
+const PUMP_TARGET_OUT = 4 << 20;
+const PUMP_MIN_CHUNK = 8 << 10;
+const PUMP_MAX_CHUNK = 1 << 20;
+const PUMP_FIRST_CHUNK = PUMP_MIN_CHUNK;
+const PUMP_SLICE_MS = 8;
+
 /** Feeds `input` through `z` into `sink`; resolves with the number of input bytes the decoder consumed. */
-function pump(z: ZlibStream, input: Uint8Array, sink: Sink, kind: Compression): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let failed = false;
-    const fail = (e: unknown) => {
-      if (failed) return;
-      failed = true;
-      z.destroy();
-      reject(corrupt(kind, e));
-    };
-    z.on("data", (chunk) => {
-      if (failed) return;
-      try {
-        sink.add(chunk);
-      } catch (e) {
-        fail(e);
-      }
-    });
-    z.on("error", fail);
-    z.on("end", () => {
-      if (!failed) resolve(z.bytesWritten);
-    });
-    z.end(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+async function pump(z: ZlibStream, input: Uint8Array, sink: Sink, kind: Compression): Promise<number> {
+  let failure: unknown;
+  let finished = false;
+  const fail = (e: unknown) => {
+    if (failure !== undefined) return;
+    failure = e;
+    z.destroy();
+  };
+  z.on("data", (chunk) => {
+    if (failure !== undefined) return;
+    try {
+      sink.add(chunk);
+    } catch (e) {
+      fail(e);
+    }
   });
+  const done = new Promise<void>((resolve) => {
+    z.on("end", () => {
+      finished = true;
+      resolve();
+    });
+    z.on("error", (e) => {
+      fail(e);
+      resolve();
+    });
+    z.on("close", () => resolve());
+  });
+  const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  let slice = performance.now();
+  let chunk = PUMP_FIRST_CHUNK;
+  for (let at = 0; at < buf.length && failure === undefined && !finished;) {
+    const piece = buf.subarray(at, at + chunk);
+    at += piece.length;
+    const written = new Promise<void>((resolve) => z.write(piece, () => resolve()));
+    await Promise.race([written, done]);
+    const ratio = Math.max(1, sink.length / at);
+    chunk = Math.min(PUMP_MAX_CHUNK, Math.max(PUMP_MIN_CHUNK, Math.floor(PUMP_TARGET_OUT / ratio)));
+    if (performance.now() - slice > PUMP_SLICE_MS) {
+      await new Promise((r) => setTimeout(r, 0));
+      slice = performance.now();
+    }
+  }
+  if (failure === undefined && !finished) z.end();
+  await done;
+  if (failure !== undefined) throw corrupt(kind, failure);
+  return z.bytesWritten;
 }
 
 /** The parsed header of a gzip member (RFC 1952 §2.3). */
@@ -295,12 +338,12 @@ function gzipMember(b: Uint8Array): GzipMember {
  * Checks the 8-byte trailer after the deflate data (CRC-32 and size) and that
  * nothing follows: a second gzip member means concatenated profiles.
  */
-function checkGzipTrailer(b: Uint8Array, at: number, out: Uint8Array): void {
+function checkGzipTrailer(b: Uint8Array, at: number, out: Uint8Array, crc: number): void {
   if (at + 8 > b.length) {
     throw new ProfileError("cannot decompress gzip data: the gzip trailer is missing (the file looks truncated)");
   }
   const u32 = (i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
-  if (u32(at) !== crc32(out) >>> 0 || u32(at + 4) !== out.length % 2 ** 32) {
+  if (u32(at) !== crc >>> 0 || u32(at + 4) !== out.length % 2 ** 32) {
     throw new ProfileError("cannot decompress gzip data: checksum mismatch (the data is corrupt)");
   }
   const rest = b.length - at - 8;
