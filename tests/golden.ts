@@ -127,8 +127,9 @@ export function cliArgs(e: RefEntry): string[] {
   const cmd = flags[0].slice(1);
   const takesRegex = cmd === "peek" || cmd === "list";
   const regex = takesRegex ? [flags[1]] : [];
-  const rest = flags.slice(takesRegex ? 2 : 1).map((a) =>
-    a.endsWith(".pb.gz") || a.includes("=profiles/") ? absolutize(a, cwd) : a
+  // The last argument is the profile, whatever its name (legacy profiles are not .pb.gz).
+  const rest = flags.slice(takesRegex ? 2 : 1).map((a, i, all) =>
+    i === all.length - 1 || a.endsWith(".pb.gz") || a.includes("=profiles/") ? absolutize(a, cwd) : a
   );
   return [cmd, ...rest, ...regex];
 }

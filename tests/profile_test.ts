@@ -121,7 +121,7 @@ Deno.test("bad input: clear errors naming the file", async () => {
   assert.match(await loadError(new Uint8Array()), /empty file/);
   assert.match(
     await loadError(new TextEncoder().encode("heap profile: 1: 2 [3: 4] @ heap/1048576\n")),
-    /text, not profile\.proto/,
+    /legacy text heap profile, .*go tool pprof -proto/,
   );
   assert.match(await loadError(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01])), /not a pprof profile|truncated/);
   assert.match(await loadError(raw.subarray(0, raw.length - 7)), /truncated|malformed/);

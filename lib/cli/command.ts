@@ -5,6 +5,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
+import { MAX_PROFILE_BYTES_ENV, parseByteSize, setMaxProfileBytes } from "../profile/decompress.ts";
 import { flagHelp, type FlagSpecs, type FlagValues, parseFlags } from "./flags.ts";
 import { type CliIO, EXIT } from "./io.ts";
 
@@ -24,21 +25,34 @@ export interface CliCommand {
 /** The flag every command has. */
 export const helpFlag: FlagSpecs = { help: { type: "boolean", short: "h", help: "Show this help" } };
 
+/** The cap on a profile's decompressed size, for every command that reads profiles. */
+const limitFlag: FlagSpecs = {
+  "max-profile-bytes": {
+    type: "string",
+    arg: "SIZE",
+    help: `Refuse profiles that decompress to more than SIZE (default 1GiB, or ${MAX_PROFILE_BYTES_ENV})`,
+  },
+};
+
 /** `--help` text of a command. */
 export function commandHelp(c: CliCommand): string {
   const desc = c.description ? `\n${c.description.trim()}\n` : "";
-  return `${c.summary}\n\nUsage: pprof-mcp ${c.usage}\n${desc}\nFlags:\n${flagHelp({ ...c.flags, ...helpFlag })}\n`;
+  return `${c.summary}\n\nUsage: pprof-mcp ${c.usage}\n${desc}\nFlags:\n${
+    flagHelp({ ...c.flags, ...limitFlag, ...helpFlag })
+  }\n`;
 }
 
 /** Parses flags, handles --help, runs the command and turns user errors into exit code 2. */
 export async function runCommand(c: CliCommand, args: string[], io: CliIO): Promise<number> {
   const wantsJson = args.includes("--json") || args.includes("-json");
   try {
-    const { values, positionals } = parseFlags(c.name, args, { ...c.flags, ...helpFlag });
+    const { values, positionals } = parseFlags(c.name, args, { ...c.flags, ...limitFlag, ...helpFlag });
     if (values.help) {
       await io.out(commandHelp(c));
       return EXIT.OK;
     }
+    const limit = values["max-profile-bytes"] as string | undefined;
+    if (limit !== undefined) setMaxProfileBytes(parseByteSize(limit, "--max-profile-bytes"));
     return await c.run(values, positionals, io);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
@@ -48,6 +62,8 @@ export async function runCommand(c: CliCommand, args: string[], io: CliIO): Prom
     }
     await io.err(`pprof-mcp: ${e.message}\n`);
     return EXIT.ERROR;
+  } finally {
+    setMaxProfileBytes(undefined);
   }
 }
 

@@ -1,30 +1,54 @@
 /**
- * Reads a profile file from disk: bytes → decompressed → decoded, with errors
- * that name the file and say what is wrong.
+ * Reads a profile file from disk: bytes → decompressed → decoded (profile.proto
+ * or a legacy format), with errors that name the file and say what is wrong.
  *
  * @module
  */
 import { ProfileError } from "../errors.ts";
 import { decodeProfile } from "./decode.ts";
-import { decompress } from "./decompress.ts";
+import { decompress, inflate } from "./decompress.ts";
+import { legacyCpuProfile, legacyTextFormat } from "./formats/legacy.ts";
 import type { Profile } from "./model.ts";
 import { DEFAULT_SYMBOLIZE, type SymbolizeMode, symbolizeProfile } from "./symbolize.ts";
 
 /** Decodes profile bytes of any supported container (gzip, zstd, raw), then names functions as pprof does. */
 export function parseProfile(bytes: Uint8Array, symbolize: SymbolizeMode = DEFAULT_SYMBOLIZE): Profile {
   if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
-  const raw = decompress(bytes);
-  if (looksLikeText(raw)) {
-    throw new ProfileError(
-      "not a pprof profile: this is text, not profile.proto (legacy text profiles are not supported; " +
-        "write the profile with a current runtime/pprof or convert it with `go tool pprof -proto`)",
-    );
-  }
-  return symbolizeProfile(decodeProfile(raw), symbolize);
+  return symbolizeProfile(decodeUncompressed(decompress(bytes)), symbolize);
 }
 
 /**
- * Reads and decodes the profile at `path`.
+ * Decodes uncompressed bytes: a legacy binary CPU profile (recognised by its
+ * header, which is never valid protobuf), else profile.proto. Legacy text
+ * profiles are named in the error, with how to convert them.
+ */
+function decodeUncompressed(raw: Uint8Array): Profile {
+  const legacy = legacyCpuProfile(raw);
+  if (legacy) return legacy;
+  try {
+    return decodeProfile(raw);
+  } catch (e) {
+    const format = e instanceof ProfileError ? legacyTextFormat(raw) : undefined;
+    if (format) {
+      throw new ProfileError(
+        `this is a legacy text ${format} profile, which pprof-mcp does not read: convert it to profile.proto ` +
+          "with `go tool pprof -proto FILE > FILE.pb.gz`",
+      );
+    }
+    if (e instanceof ProfileError && looksLikeText(raw)) {
+      throw new ProfileError(
+        "not a pprof profile: this is text, not profile.proto (write the profile with a current profiler, " +
+          "or convert a legacy profile with `go tool pprof -proto FILE > FILE.pb.gz`)",
+      );
+    }
+    throw e;
+  }
+}
+
+/**
+ * Reads and decodes the profile at `path`, inflating it in pieces that let
+ * other work run (an MCP server keeps answering) within the size cap (see
+ * `decompress.ts`).
  *
  * @throws {ProfileError} naming `path` when it cannot be read or decoded.
  */
@@ -36,7 +60,8 @@ export async function loadProfile(path: string, symbolize?: SymbolizeMode): Prom
     throw fileError(path, e);
   }
   try {
-    return parseProfile(bytes, symbolize);
+    if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
+    return parseProfile(await inflate(bytes), symbolize);
   } catch (e) {
     if (e instanceof ProfileError) throw new ProfileError(`${path}: ${e.message}`, e.code);
     throw e;
@@ -54,9 +79,8 @@ export function fileError(path: string, e: unknown): ProfileError {
   return new ProfileError(`${path}: cannot read: ${reason}`, "INTERNAL");
 }
 
-// Legacy text profiles start with printable text such as "heap profile:" or
-// "--- contention:"; profile.proto starts with a field tag byte that is never
-// a letter-and-space sequence like these.
+// Text of any kind starts with printable characters; profile.proto starts
+// with a field tag byte that is never a run of letters and spaces like these.
 function looksLikeText(b: Uint8Array): boolean {
   const n = Math.min(b.length, 64);
   if (n < 8) return false;

@@ -117,6 +117,15 @@ export class ProfileMerger {
   #sampleByHash = new Map<number, number>();
   #sampleByKey = new Map<string, number>(); // only for hash collisions
   #count = 0;
+  // The profile being added, and what its mappings, functions and locations became.
+  #src: Profile | undefined;
+  #mapped = new Map<number, { m: number; offset: bigint }>();
+  #fnMap: Int32Array = new Int32Array(0);
+  #locMap: Int32Array = new Int32Array(0);
+  #addr32: Uint32Array = new Uint32Array(0);
+  // Scratch rows for #mapLocation.
+  #fns: number[] = [];
+  #lineNos: number[] = [];
 
   /** Adds a profile; `name` is used in error messages. */
   add(src: Profile, name = `profile #${this.#count + 1}`): void {
@@ -201,103 +210,19 @@ export class ProfileMerger {
   #addSamples(src: Profile): void {
     const b = this.#b!;
     const nTypes = src.sampleTypes.length;
-    const mapped = new Map<number, { m: number; offset: bigint }>();
-    const fnMap = new Int32Array(src.functionCount).fill(-1);
-    const locMap = new Int32Array(src.locationCount).fill(-1);
-
-    const mapMapping = (mi: number) => {
-      let info = mapped.get(mi);
-      if (info) return info;
-      const m = src.mappings[mi];
-      let size = U64(m.limit - m.start);
-      size = U64(size + 0xfffn);
-      size -= size % 0x1000n;
-      const key = `${size}\0${m.offset}\0${m.buildId !== "" ? m.buildId : m.file}`;
-      const existing = this.#mappingByKey.get(key);
-      if (existing !== undefined) info = { m: existing, offset: b.mappings[existing].start - m.start };
-      else {
-        const { id: _id, ...rest } = m;
-        const idx = b.addMapping(rest);
-        this.#mappingByKey.set(key, idx);
-        info = { m: idx, offset: 0n };
-      }
-      mapped.set(mi, info);
-      return info;
-    };
-    const mapFunction = (f: number) => {
-      if (fnMap[f] >= 0) return fnMap[f];
-      const name = src.strings[src.functionName[f]];
-      const sys = src.strings[src.functionSystemName[f]];
-      const file = src.strings[src.functionFilename[f]];
-      const start = src.functionStartLine[f];
-      let byFile = this.#functions.get(name);
-      if (!byFile) this.#functions.set(name, byFile = new Map());
-      let candidates = byFile.get(file);
-      if (!candidates) byFile.set(file, candidates = []);
-      let idx = candidates.find((c) =>
-        b.strings[b.functionSystemName.data[c]] === sys && b.functionStartLine.data[c] === start
-      );
-      if (idx === undefined) {
-        idx = b.addFunction(name, sys, file, start);
-        candidates.push(idx);
-      }
-      return fnMap[f] = idx;
-    };
-    const fns: number[] = [];
-    const lineNos: number[] = [];
+    this.#src = src;
+    this.#mapped.clear();
+    this.#fnMap = new Int32Array(src.functionCount).fill(-1);
+    this.#locMap = new Int32Array(src.locationCount).fill(-1);
     // Addresses as 32-bit halves, to key and compare locations without BigInts.
-    const addr32 = new Uint32Array(src.locationAddress.buffer, src.locationAddress.byteOffset, src.locationCount * 2);
-    const mapLocation = (l: number) => {
-      if (locMap[l] >= 0) return locMap[l];
-      const srcMapping = src.locationMapping[l];
-      const info = srcMapping >= 0 ? mapMapping(srcMapping) : undefined;
-      let lo = addr32[2 * l], hi = addr32[2 * l + 1];
-      if (info && info.offset !== 0n) {
-        const a = U64(src.locationAddress[l] + info.offset);
-        lo = Number(a & 0xffffffffn);
-        hi = Number(a >> 32n);
-      }
-      fns.length = lineNos.length = 0;
-      for (let i = src.lineStart[l]; i < src.lineStart[l + 1]; i++) {
-        fns.push(mapFunction(src.lineFunction[i]));
-        lineNos.push(src.lineNumber[i]);
-      }
-      const folded = src.locationFolded[l];
-      // pprof keys a location by its address relative to its mapping; within one
-      // merged mapping that is the same as keying by (address, mapping).
-      const m = info ? info.m : -1;
-      let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + m + 2, 0x85ebca77) ^ folded;
-      for (let i = 0; i < fns.length; i++) {
-        h = Math.imul(h ^ fns[i], 0x01000193);
-        h = Math.imul(h ^ lineNos[i], 0x5bd1e995);
-      }
-      const bucket = this.#locations.get(h);
-      let idx = -1;
-      if (bucket) {
-        for (const c of bucket) {
-          if (this.#sameLocation(c, lo, hi, m, folded, fns, lineNos)) {
-            idx = c;
-            break;
-          }
-        }
-      }
-      if (idx < 0) {
-        const address = (BigInt(hi) << 32n) | BigInt(lo);
-        idx = b.addLocation(m, address, folded !== 0, fns.map((fn, i) => [fn, lineNos[i]]));
-        this.#locLo[idx] = lo;
-        this.#locHi[idx] = hi;
-        if (bucket) bucket.push(idx);
-        else this.#locations.set(h, [idx]);
-      }
-      return locMap[l] = idx;
-    };
+    this.#addr32 = new Uint32Array(src.locationAddress.buffer, src.locationAddress.byteOffset, src.locationCount * 2);
 
-    if (b.mappings.length === 0 && src.mappings.length > 0) mapMapping(0);
+    if (b.mappings.length === 0 && src.mappings.length > 0) this.#mapMapping(0);
     const locs: number[] = [];
     for (let s = 0; s < src.sampleCount; s++) {
       if (isZero(src, s)) continue;
       locs.length = 0;
-      for (let k = src.stackStart[s]; k < src.stackStart[s + 1]; k++) locs.push(mapLocation(src.stackLocs[k]));
+      for (let k = src.stackStart[s]; k < src.stackStart[s + 1]; k++) locs.push(this.#mapLocation(src.stackLocs[k]));
       const labels = sampleLabels(src, s);
       const labelsText = labelsKey(labels);
       let labelSet = this.#labelSets.get(labelsText);
@@ -311,6 +236,101 @@ export class ProfileMerger {
         this.#indexSample(b.addSample(locs, values, labels), hash, locs, labelSet);
       }
     }
+    this.#src = undefined;
+  }
+
+  /** The merged mapping of the current source's mapping `mi`, and the address shift into it. */
+  #mapMapping(mi: number): { m: number; offset: bigint } {
+    let info = this.#mapped.get(mi);
+    if (info) return info;
+    const b = this.#b!;
+    const m = this.#src!.mappings[mi];
+    let size = U64(m.limit - m.start);
+    size = U64(size + 0xfffn);
+    size -= size % 0x1000n;
+    const key = `${size}\0${m.offset}\0${m.buildId !== "" ? m.buildId : m.file}`;
+    const existing = this.#mappingByKey.get(key);
+    if (existing !== undefined) info = { m: existing, offset: b.mappings[existing].start - m.start };
+    else {
+      const { id: _id, ...rest } = m;
+      const idx = b.addMapping(rest);
+      this.#mappingByKey.set(key, idx);
+      info = { m: idx, offset: 0n };
+    }
+    this.#mapped.set(mi, info);
+    return info;
+  }
+
+  /** The merged function of the current source's function `f`. */
+  #mapFunction(f: number): number {
+    if (this.#fnMap[f] >= 0) return this.#fnMap[f];
+    const b = this.#b!;
+    const src = this.#src!;
+    const name = src.strings[src.functionName[f]];
+    const sys = src.strings[src.functionSystemName[f]];
+    const file = src.strings[src.functionFilename[f]];
+    const start = src.functionStartLine[f];
+    let byFile = this.#functions.get(name);
+    if (!byFile) this.#functions.set(name, byFile = new Map());
+    let candidates = byFile.get(file);
+    if (!candidates) byFile.set(file, candidates = []);
+    let idx = candidates.find((c) =>
+      b.strings[b.functionSystemName.data[c]] === sys && b.functionStartLine.data[c] === start
+    );
+    if (idx === undefined) {
+      idx = b.addFunction(name, sys, file, start);
+      candidates.push(idx);
+    }
+    return this.#fnMap[f] = idx;
+  }
+
+  /** The merged location of the current source's location `l`. */
+  #mapLocation(l: number): number {
+    if (this.#locMap[l] >= 0) return this.#locMap[l];
+    const b = this.#b!;
+    const src = this.#src!;
+    const fns = this.#fns, lineNos = this.#lineNos;
+    const srcMapping = src.locationMapping[l];
+    const info = srcMapping >= 0 ? this.#mapMapping(srcMapping) : undefined;
+    let lo = this.#addr32[2 * l], hi = this.#addr32[2 * l + 1];
+    if (info && info.offset !== 0n) {
+      const a = U64(src.locationAddress[l] + info.offset);
+      lo = Number(a & 0xffffffffn);
+      hi = Number(a >> 32n);
+    }
+    fns.length = lineNos.length = 0;
+    for (let i = src.lineStart[l]; i < src.lineStart[l + 1]; i++) {
+      fns.push(this.#mapFunction(src.lineFunction[i]));
+      lineNos.push(src.lineNumber[i]);
+    }
+    const folded = src.locationFolded[l];
+    // pprof keys a location by its address relative to its mapping; within one
+    // merged mapping that is the same as keying by (address, mapping).
+    const m = info ? info.m : -1;
+    let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + m + 2, 0x85ebca77) ^ folded;
+    for (let i = 0; i < fns.length; i++) {
+      h = Math.imul(h ^ fns[i], 0x01000193);
+      h = Math.imul(h ^ lineNos[i], 0x5bd1e995);
+    }
+    const bucket = this.#locations.get(h);
+    let idx = -1;
+    if (bucket) {
+      for (const c of bucket) {
+        if (this.#sameLocation(c, lo, hi, m, folded, fns, lineNos)) {
+          idx = c;
+          break;
+        }
+      }
+    }
+    if (idx < 0) {
+      const address = (BigInt(hi) << 32n) | BigInt(lo);
+      idx = b.addLocation(m, address, folded !== 0, fns.map((fn, i) => [fn, lineNos[i]]));
+      this.#locLo[idx] = lo;
+      this.#locHi[idx] = hi;
+      if (bucket) bucket.push(idx);
+      else this.#locations.set(h, [idx]);
+    }
+    return this.#locMap[l] = idx;
   }
 
   #sameLocation(c: number, lo: number, hi: number, m: number, folded: number, fns: number[], lines: number[]): boolean {
