@@ -12,6 +12,8 @@ const LAYERS: string[][] = [
   ["profile"],
   ["graph"],
   ["report"],
+  // Areas built on the reports, each its own folder; they may not import one another's layer above.
+  ["analysis", "datadog", "viz", "local", "pyroscope"],
   ["tools"],
   ["cli", "mcp"],
 ];
