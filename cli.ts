@@ -9,6 +9,7 @@ import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
 import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
+import { toolCommand } from "./lib/cli/commands/tool_command.ts";
 import { callCommand, toolsCommand } from "./lib/cli/commands/tools.ts";
 import { type CliIO, EXIT, OutputClosed } from "./lib/cli/io.ts";
 import { VERSION } from "./lib/version.ts";
@@ -16,6 +17,12 @@ import { VERSION } from "./lib/version.ts";
 /** Every CLI command, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
   ...reportCommands,
+  toolCommand({
+    name: "meta",
+    tool: "pprof.meta",
+    summary: "What a profile is: kind, sample types and totals, period, time, label keys.",
+    positionals: ["profile"],
+  }),
   mergeCommand,
   regressionCheckCommand,
   toolsCommand,
