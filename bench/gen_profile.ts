@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { ProfileBuilder } from "../lib/profile/builder.ts";
 import { encodeProfileGzip } from "../lib/profile/encode.ts";
 import type { Profile } from "../lib/profile/model.ts";
+import { mulberry32 } from "../lib/util/random.ts";
 
 /** Size and shape of a generated profile. */
 export interface GenOptions {
@@ -27,21 +28,9 @@ export interface GenOptions {
   programSeed?: number;
 }
 
-/** mulberry32: small, fast, deterministic PRNG returning [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Generates a profile in memory. */
 export function generateProfile(o: GenOptions): Profile {
-  let rand = rng(o.programSeed ?? o.seed);
+  let rand = mulberry32(o.programSeed ?? o.seed);
   const int = (n: number) => Math.floor(rand() * n);
   const zipf = (n: number) => Math.floor(n * rand() ** 3);
   const b = new ProfileBuilder({
@@ -82,7 +71,7 @@ export function generateProfile(o: GenOptions): Profile {
   // A fixed random call graph: each function calls a few others.
   const callees = Array.from({ length: o.functions }, () => Array.from({ length: 1 + int(4) }, () => int(o.functions)));
   const roots = Array.from({ length: 20 }, () => int(o.functions));
-  rand = rng(o.seed + 0x9e3779b9);
+  rand = mulberry32(o.seed + 0x9e3779b9);
 
   const tenants = Array.from({ length: 300 }, (_, i) => `t-${String(i).padStart(5, "0")}`);
   const endpoints = Array.from({ length: 40 }, (_, i) => `/v1/resource${i}`);

@@ -9,18 +9,7 @@ import { Sandbox } from "../lib/tools/sandbox.ts";
 import { truncateChunks, truncateText, utf8Length } from "../lib/tools/truncate.ts";
 import { FIXTURES } from "./golden.ts";
 import { writeJvmProfile } from "./jvm_profile.ts";
-
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../lib/util/random.ts";
 
 Deno.test("utf8Length counts bytes as TextEncoder writes them", () => {
   for (const s of ["", "abc", "é", "€", "😀", "a😀b€", "\ud800", "x\udc00y"]) {
@@ -29,7 +18,7 @@ Deno.test("utf8Length counts bytes as TextEncoder writes them", () => {
 });
 
 Deno.test("truncateChunks: the same text and meta as truncateText of the whole, for every strategy", () => {
-  const rand = rng(7);
+  const rand = mulberry32(7);
   const words = ["a", "bb", "ccc", "é", "€€", "😀", "runtime.mallocgc", "x".repeat(40)];
   for (let round = 0; round < 3000; round++) {
     const lines = Array.from({ length: Math.floor(rand() * 30) }, () => {

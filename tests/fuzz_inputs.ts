@@ -8,23 +8,12 @@
  * @module
  */
 import { gunzipSync, gzipSync } from "node:zlib";
+import { mulberry32 } from "../lib/util/random.ts";
 
 /** One fuzz input: a name that says how it was made, and its bytes. */
 export interface FuzzInput {
   name: string;
   bytes: Uint8Array;
-}
-
-/** mulberry32: a small 32-bit PRNG, enough to spread mutations and be replayable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FIXTURES = new URL("../fixtures/profiles/", import.meta.url).pathname;
@@ -110,7 +99,7 @@ const mutators: Mutator[] = [
  * stream itself, preceded by the known crashers.
  */
 export function fuzzInputs(seed: number, count: number): FuzzInput[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const seeds = fuzzSeeds();
   const out = knownCrashers(seeds);
   while (out.length < count) {

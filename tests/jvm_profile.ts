@@ -9,18 +9,7 @@
 import { ProfileBuilder } from "../lib/profile/builder.ts";
 import { encodeProfileGzip } from "../lib/profile/encode.ts";
 import type { Profile } from "../lib/profile/model.ts";
-
-/** mulberry32: small, fast, deterministic PRNG returning [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../lib/util/random.ts";
 
 const ROOTS = ["com", "org", "io", "net"];
 const VENDORS = ["acme", "springframework", "netty", "fasterxml.jackson", "hibernate", "apache.kafka", "grpc"];
@@ -40,7 +29,7 @@ export interface JvmOptions {
 
 /** A JVM-shaped CPU profile in memory. */
 export function jvmProfile(o: JvmOptions): Profile {
-  let rand = rng(0x5eed);
+  let rand = mulberry32(0x5eed);
   const int = (n: number) => Math.floor(rand() * n);
   const pick = <T>(xs: T[]) => xs[int(xs.length)];
   const b = new ProfileBuilder({
@@ -79,7 +68,7 @@ export function jvmProfile(o: JvmOptions): Profile {
   }
   const callees = Array.from({ length: o.functions }, () => Array.from({ length: 1 + int(3) }, () => int(o.functions)));
   const roots = Array.from({ length: 12 }, () => int(o.functions));
-  rand = rng(o.seed);
+  rand = mulberry32(o.seed);
   const threads = Array.from({ length: 400 }, (_, i) => `http-nio-8080-exec-${i}`);
   const path: number[] = [];
   for (let s = 0; s < o.samples; s++) {
