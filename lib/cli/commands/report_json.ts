@@ -34,36 +34,25 @@ export function topJson(top: TopReport) {
     header: top.labels,
     rows: top.rows.map((r) => {
       sum += r.flat;
-      return {
-        name: r.name,
-        inline: r.inline || undefined,
-        flat: r.flat,
-        flat_text: r.flatText,
-        flat_pct: pct(r.flat, top.total),
-        flat_pct_text: r.flatPct.trim(),
-        sum_pct: pct(sum, top.total),
-        sum_pct_text: r.sumPct.trim(),
-        cum: r.cum,
-        cum_text: r.cumText,
-        cum_pct: pct(r.cum, top.total),
-        cum_pct_text: r.cumPct.trim(),
-      };
+      const { name, ...values } = nodeJson(r, top.total, sum);
+      return { name, inline: r.inline || undefined, ...values };
     }),
   };
 }
 
-function nodeJson(r: Report, n: NodeRow, sum: number) {
+/** A node's values, printed strings and percentages of `total`; `sum` is the running flat sum. */
+function nodeJson(n: NodeRow, total: number, sum: number) {
   return {
     name: n.name,
     flat: n.flat,
     flat_text: n.flatText,
-    flat_pct: pct(n.flat, r.total),
+    flat_pct: pct(n.flat, total),
     flat_pct_text: n.flatPct.trim(),
-    sum_pct: pct(sum, r.total),
+    sum_pct: pct(sum, total),
     sum_pct_text: n.sumPct.trim(),
     cum: n.cum,
     cum_text: n.cumText,
-    cum_pct: pct(n.cum, r.total),
+    cum_pct: pct(n.cum, total),
     cum_pct_text: n.cumPct.trim(),
   };
 }
@@ -90,7 +79,7 @@ export function treeJson(r: Report, t: TreeReport) {
     nodes: t.nodes.map((n) => {
       sum += n.flat;
       return {
-        ...nodeJson(r, n, sum),
+        ...nodeJson(n, r.total, sum),
         callers: n.callers.map((e) => edgeJson(e, n.cum)),
         callees: n.callees.map((e) => edgeJson(e, n.cum)),
       };
