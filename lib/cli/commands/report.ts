@@ -14,7 +14,7 @@ import { renderTags, tagsReport } from "../../report/tags.ts";
 import { renderTop, type TopReport, topReport } from "../../report/top.ts";
 import { renderTraces, tracesReport } from "../../report/traces.ts";
 import { renderTree, treeReport } from "../../report/tree.ts";
-import { compileRE2 } from "../../regex/re2.ts";
+import { compileRE2, type GoRegexp } from "../../regex/re2.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
 import { reportConfigFromFlags, reportFlags, sourcesFromFlags } from "../report_flags.ts";
@@ -25,7 +25,7 @@ interface ReportSpec {
   /** The command takes a regexp after the files (peek, list). */
   regex?: boolean;
   /** Computes the report: text for humans, data for `--json`. */
-  run(r: Report, regex?: RegExp, regexText?: string): { text: string; data: unknown };
+  run(r: Report, regex?: GoRegexp, regexText?: string): { text: string; data: unknown };
 }
 
 function reportCommand(spec: ReportSpec): CliCommand {
