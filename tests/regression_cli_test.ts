@@ -72,7 +72,7 @@ Deno.test("regression-check: exit 0 when all pass, 1 when one fails, 2 on bad in
     const [args, err] of [
       [["/no/such.pb.gz", "--check", "x:flat_pct<=1"], "/no/such.pb.gz: no such file"],
       [[cpu], "regression-check: give at least one --check or a --checks file"],
-      [[cpu, "--check", "(:flat_pct<=1"], "invalid function regexp `(`: missing closing )"],
+      [[cpu, "--check", "(:flat_pct<=1"], "invalid regexp in function: missing closing ): `(`"],
     ] as [string[], string][]
   ) {
     const r = await run("regression-check", ...args);

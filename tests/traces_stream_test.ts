@@ -3,6 +3,7 @@
  * report, and the size computed without producing the traces text is exact.
  */
 import assert from "node:assert/strict";
+import { compileRE2 } from "../lib/regex/re2.ts";
 import { loadProfile } from "../lib/profile/load.ts";
 import { defaultConfig } from "../lib/report/config.ts";
 import { newReport } from "../lib/report/report.ts";
@@ -38,8 +39,12 @@ Deno.test("tracesSize: the lines and bytes of the traces text, for every fixture
 
 Deno.test("treeChunks: whole lines that join into the tree and peek reports", async () => {
   const p = await loadProfile(P + "cpu.pb.gz");
-  for (const [cmd, rx] of [["tree", undefined], ["peek", /normalizeValue/], ["peek", /./]] as const) {
-    const t = treeReport(newReport(p, cmd, defaultConfig()), rx);
+  for (const [cmd, rx] of [["tree", undefined], ["peek", "normalizeValue"], ["peek", "."]] as const) {
+    const t = treeReport(
+      newReport(p, cmd, defaultConfig()),
+      rx === undefined ? undefined : compileRE2(rx, "regex"),
+      rx,
+    );
     const chunks = [...treeChunks(t)];
     assert.ok(chunks.length > 2 && chunks.every((c) => c.endsWith("\n")));
     assert.equal(chunks.join(""), renderTree(t));

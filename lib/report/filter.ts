@@ -5,14 +5,14 @@
  *
  * @module
  */
-import { compileRE2 } from "../regex/re2.ts";
+import { compileRE2, type GoRegexp } from "../regex/re2.ts";
 import type { ReportConfig } from "./config.ts";
 import { selectSamples } from "../profile/view.ts";
 import type { ProfileView } from "../profile/view.ts";
 import { compileTagFilter, labelUnits, type TagFilter } from "./tagfilter.ts";
 
 /** Per-function memo of a regex test against the function's name or file. */
-function functionMatcher(v: ProfileView, re: RegExp): (fn: number) => boolean {
+function functionMatcher(v: ProfileView, re: GoRegexp): (fn: number) => boolean {
   const p = v.profile;
   const memo = new Int8Array(p.functionCount).fill(-1);
   return (fn) => {
@@ -25,7 +25,7 @@ function functionMatcher(v: ProfileView, re: RegExp): (fn: number) => boolean {
   };
 }
 
-function mappingMatches(v: ProfileView, l: number, re: RegExp): boolean {
+function mappingMatches(v: ProfileView, l: number, re: GoRegexp): boolean {
   const p = v.profile;
   const m = p.locationMapping[l];
   // pprof gives a profile without mappings one fake mapping (no file) for every location, so "^$" matches there.
@@ -83,10 +83,10 @@ export interface NameFilterResult {
  */
 export function filterByName(
   v: ProfileView,
-  focus?: RegExp,
-  ignore?: RegExp,
-  hide?: RegExp,
-  show?: RegExp,
+  focus?: GoRegexp,
+  ignore?: GoRegexp,
+  hide?: GoRegexp,
+  show?: GoRegexp,
 ): NameFilterResult {
   const p = v.profile;
   const nLoc = p.locationCount;
@@ -101,7 +101,7 @@ export function filterByName(
   const res = { focus: false, ignore: false, hide: false, show: false };
   let anyHidden = false;
 
-  const matchesName = (l: number, re: RegExp, fnMatch: (fn: number) => boolean) => {
+  const matchesName = (l: number, re: GoRegexp, fnMatch: (fn: number) => boolean) => {
     for (let i = v.lineFrom[l]; i < v.lineTo[l]; i++) if (fnMatch(p.lineFunction[v.lines[i]])) return true;
     return mappingMatches(v, l, re);
   };
@@ -153,7 +153,7 @@ export function filterByName(
  * `-show_from`: keeps, in each sample, only the frames from the outermost one
  * matching `re` down to the leaf; samples without a match are dropped.
  */
-export function showFrom(v: ProfileView, re: RegExp): { view: ProfileView; matched: boolean } {
+export function showFrom(v: ProfileView, re: GoRegexp): { view: ProfileView; matched: boolean } {
   const p = v.profile;
   const fnMatch = functionMatcher(v, re);
   const isFrom = new Uint8Array(p.locationCount);
@@ -206,7 +206,7 @@ export function simplifyFunc(f: string): string {
 }
 
 /** `-prune_from`: drops the frames beneath (called by) the first frame matching `re`. */
-export function pruneFrom(v: ProfileView, re: RegExp): ProfileView {
+export function pruneFrom(v: ProfileView, re: GoRegexp): ProfileView {
   const p = v.profile;
   const beneath = new Uint8Array(p.locationCount);
   const changed = new Map<number, number[]>();
@@ -300,8 +300,8 @@ export function filterByTag(
 /** `-tagshow` / `-taghide`: hides labels by key. */
 export function filterTagsByName(
   v: ProfileView,
-  show?: RegExp,
-  hide?: RegExp,
+  show?: GoRegexp,
+  hide?: GoRegexp,
 ): { view: ProfileView; show: boolean; hide: boolean } {
   const p = v.profile;
   const kept = v.labelKept ? v.labelKept.slice() : new Uint8Array(p.labelKey.length).fill(1);

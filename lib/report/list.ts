@@ -10,6 +10,7 @@ import { nodeInfoString } from "../graph/nodes.ts";
 import { splitList, trimPath } from "../util/gopath.ts";
 import { formatValue, type Report, reportFrames, reportGraph } from "./report.ts";
 import { noMatches } from "./tree.ts";
+import type { GoRegexp } from "../regex/re2.ts";
 import { dirname, isAbsolute, join } from "node:path";
 
 const MARGIN = 5; // lines shown before the first and after the last sampled line
@@ -102,7 +103,7 @@ export interface ListReport {
  */
 export function listReport(
   r: Report,
-  symbol: RegExp,
+  symbol: GoRegexp,
   symbolText = symbol.source,
   allowed: (path: string) => boolean = () => true,
 ): ListReport {

@@ -5,6 +5,7 @@
  * @module
  */
 import { NoMatchError } from "../errors.ts";
+import type { GoRegexp } from "../regex/re2.ts";
 import { padStart } from "../format/gofmt.ts";
 import { percentage } from "../format/units.ts";
 import { adjacency, sortEdges } from "../graph/order.ts";
@@ -50,7 +51,7 @@ export interface TreeReport {
  *
  * @throws {UserError} "no matches found for regexp" when `symbol` matches no node
  */
-export function treeReport(r: Report, symbol?: RegExp, symbolText = symbol?.source ?? ""): TreeReport {
+export function treeReport(r: Report, symbol?: GoRegexp, symbolText = symbol?.source ?? ""): TreeReport {
   const t = trimmedGraph(r);
   const g = t.graph;
   selectOutputUnit(r, g);

@@ -14,7 +14,7 @@ import { renderTags, tagsReport } from "../../report/tags.ts";
 import { renderTop, topReport } from "../../report/top.ts";
 import { traceChunks } from "../../report/traces.ts";
 import { treeChunks, treeReport } from "../../report/tree.ts";
-import { compileRE2 } from "../../regex/re2.ts";
+import { compileRE2, type GoRegexp } from "../../regex/re2.ts";
 import { type CliCommand, jsonChunks, requirePositionals } from "../command.ts";
 import { EXIT, writeChunks } from "../io.ts";
 import { reportConfigFromFlags, reportFlags, sourcesFromFlags } from "../report_flags.ts";
@@ -32,7 +32,7 @@ interface ReportSpec {
   /** The command takes a regexp after the files (peek, list). */
   regex?: boolean;
   /** Computes the report; large reports (traces) are produced while they are written. */
-  run(r: Report, regex?: RegExp, regexText?: string): Output;
+  run(r: Report, regex?: GoRegexp, regexText?: string): Output;
 }
 
 function reportCommand(spec: ReportSpec): CliCommand {
