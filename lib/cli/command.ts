@@ -19,6 +19,8 @@ export interface CliCommand {
   /** Extra help text shown after the usage line. */
   description?: string;
   flags: FlagSpecs;
+  /** Rewrites the arguments before flags are parsed (e.g. to give a flag several values). */
+  args?(args: string[]): string[];
   run(values: FlagValues, positionals: string[], io: CliIO): Promise<number>;
 }
 
@@ -46,7 +48,8 @@ export function commandHelp(c: CliCommand): string {
 export async function runCommand(c: CliCommand, args: string[], io: CliIO): Promise<number> {
   const wantsJson = args.includes("--json") || args.includes("-json");
   try {
-    const { values, positionals } = parseFlags(c.name, args, { ...c.flags, ...limitFlag, ...helpFlag });
+    const given = c.args ? c.args(args) : args;
+    const { values, positionals } = parseFlags(c.name, given, { ...c.flags, ...limitFlag, ...helpFlag });
     if (values.help) {
       await io.out(commandHelp(c));
       return EXIT.OK;
