@@ -55,6 +55,17 @@ Deno.test("every command's --json: snake_case keys, numbers as numbers, printed 
     runs.push(["top", "--diff_base", P + "cpu.pb.gz", P + "cpu_after.pb.gz"]);
     runs.push(["merge", "-o", `${dir}/m.pb.gz`, P + "cpu.pb.gz", P + "cpu_after.pb.gz"]);
     runs.push(["regression-check", P + "cpu.pb.gz", P + "cpu_after.pb.gz", "--check", "mallocgc:flat_pct<=1"]);
+    runs.push([
+      "regression-check",
+      "--base",
+      P + "cpu.pb.gz",
+      P + "cpu.pb.gz",
+      "--head",
+      P + "cpu_after.pb.gz",
+      P + "cpu_after.pb.gz",
+      "--check",
+      "mallocgc:cum_ratio<=1",
+    ]);
     const seen = new Set<string>();
     for (const args of runs) {
       const data = await json(...args, "--json");

@@ -7,7 +7,15 @@
  * @module
  */
 import { padEnd } from "../format/gofmt.ts";
-import type { CheckStatus, Mover, NoiseInfo, SideSummary } from "./regression.ts";
+import {
+  allowedNorms,
+  type CheckStatus,
+  GATE_METRICS,
+  type GateMetric,
+  type Mover,
+  type NoiseInfo,
+  type SideSummary,
+} from "./regression.ts";
 
 /** A check's result as the renderers need it (both gate forms give these fields). */
 export interface CheckRow {
@@ -19,6 +27,7 @@ export interface CheckRow {
   actual_text?: string;
   passed: boolean;
   status?: CheckStatus;
+  norm?: string;
   matched: number;
   base_text?: string;
   head_text?: string;
@@ -43,7 +52,12 @@ export interface GateReport {
 
 const actualText = (c: CheckRow) => c.actual_text ?? `${(c.actual ?? 0).toFixed(2)}%`;
 const thresholdOf = (c: CheckRow) => c.threshold_text ?? `${c.threshold}%`;
-const checkName = (c: CheckRow) => `${c.function ? c.function + " " : ""}${c.metric}`;
+/** The metric, with the normalisation when the metric has a choice of them ("cum_ratio norm=total"). */
+const metricLabel = (c: CheckRow) =>
+  c.norm && (GATE_METRICS as readonly string[]).includes(c.metric) && allowedNorms(c.metric as GateMetric).length > 1
+    ? `${c.metric} norm=${c.norm}`
+    : c.metric;
+const checkName = (c: CheckRow) => `${c.function ? c.function + " " : ""}${metricLabel(c)}`;
 
 /** The status word of a check: PASS, FAIL, NOISE (over its threshold, within the noise), MISSING (allowed). */
 export function statusWord(c: CheckRow): string {
@@ -167,7 +181,7 @@ export function gateMarkdown(r: GateReport): string {
   }
   const row = (c: CheckRow, withStatus: boolean) => {
     const none = c.status === "missing";
-    const cells = [c.function ? code(c.function) : "(total)", c.metric];
+    const cells = [c.function ? code(c.function) : "(total)", metricLabel(c)];
     if (compare) cells.push(none ? "" : c.base_text ?? "", none ? "" : c.head_text ?? "");
     cells.push(c.status === "missing" ? "no match" : actualText(c));
     if (compare) cells.push(c.noise_band_text ?? "");
@@ -222,7 +236,7 @@ export function gateMarkdown(r: GateReport): string {
     );
     if (banded) out.push("Deltas in bold are larger than their noise band.", "");
   }
-  return out.join("\n");
+  return out.join("\n").trimEnd() + "\n";
 }
 
 const xml = (s: string) =>

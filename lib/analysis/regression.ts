@@ -631,8 +631,10 @@ function topMovers(
     const delta = pct(sum(hv), ht) - pct(sum(bv), bt);
     return { name, bv, hv, delta };
   });
-  all.sort((p, q) => Math.abs(q.delta) - Math.abs(p.delta) || (p.name < q.name ? -1 : p.name > q.name ? 1 : 0));
-  return all.slice(0, n).map(({ name, bv, hv, delta }) => {
+  // Functions that did not move are no movers (a share can differ by float dust only).
+  const moved = all.filter((m) => Math.abs(m.delta) > 1e-9 || sum(m.bv) / base.length !== sum(m.hv) / head.length);
+  moved.sort((p, q) => Math.abs(q.delta) - Math.abs(p.delta) || (p.name < q.name ? -1 : p.name > q.name ? 1 : 0));
+  return moved.slice(0, n).map(({ name, bv, hv, delta }) => {
     const baseValue = sum(bv) / base.length, headValue = sum(hv) / head.length;
     const basePct = pct(sum(bv), bt), headPct = pct(sum(hv), ht);
     const m: Mover = {
