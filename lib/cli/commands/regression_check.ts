@@ -147,7 +147,7 @@ export const regressionCheckCommand: CliCommand = {
   usage: "regression-check FILE... --check 'REGEX:flat_pct<=5' [--check …] [--checks checks.json] [--junit OUT.xml]\n" +
     "       pprof-mcp regression-check --base BASE... --head HEAD... --check 'REGEX:cum_pct_delta<=2' [--check …]\n" +
     "         [--junit OUT.xml] [--markdown OUT.md] [--json]",
-  description: "Absolute checks (one form or the other) test the head alone:\n" +
+  description: "Absolute checks test the FILEs (merged), or in a comparison the head (merged):\n" +
     "  REGEX:flat_pct<=MAX, REGEX:cum_pct<=MAX   the largest flat% or cum% of a function matching REGEX (Go RE2)\n" +
     "Relative checks compare --head with --base (each one profile, or several runs of the same benchmark):\n" +
     "  REGEX:flat_pct_delta<=P, REGEX:cum_pct_delta<=P   head% - base%, in percentage points\n" +
