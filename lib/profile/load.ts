@@ -1,6 +1,8 @@
 /**
- * Reads a profile file from disk: bytes → decompressed → decoded (profile.proto
- * or a legacy format), with errors that name the file and say what is wrong.
+ * Reads a profile file from disk: bytes → decompressed → decoded, with errors
+ * that name the file and say what is wrong. The format is told by content,
+ * never by file name: profile.proto, the legacy pprof formats, and other
+ * profilers' files (`formats/`: V8 CPU and heap profiles).
  *
  * @module
  */
@@ -8,6 +10,7 @@ import { ProfileError } from "../errors.ts";
 import { decodeProfile } from "./decode.ts";
 import { decompress, inflate } from "./decompress.ts";
 import { legacyCpuProfile, legacyTextFormat } from "./formats/legacy.ts";
+import { looksLikeJson, v8Profile } from "./formats/v8.ts";
 import type { Profile } from "./model.ts";
 import { DEFAULT_SYMBOLIZE, type SymbolizeMode, symbolizeProfile } from "./symbolize.ts";
 
@@ -19,12 +22,14 @@ export function parseProfile(bytes: Uint8Array, symbolize: SymbolizeMode = DEFAU
 
 /**
  * Decodes uncompressed bytes: a legacy binary CPU profile (recognised by its
- * header, which is never valid protobuf), else profile.proto. Legacy text
- * profiles are named in the error, with how to convert them.
+ * header, which is never valid protobuf), a V8 JSON profile (profile.proto
+ * never starts with `{`: it would be a group), else profile.proto. Legacy
+ * text profiles are named in the error, with how to convert them.
  */
 function decodeUncompressed(raw: Uint8Array): Profile {
   const legacy = legacyCpuProfile(raw);
   if (legacy) return legacy;
+  if (looksLikeJson(raw)) return v8Profile(raw);
   try {
     return decodeProfile(raw);
   } catch (e) {
