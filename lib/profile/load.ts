@@ -2,36 +2,60 @@
  * Reads a profile file from disk: bytes → decompressed → decoded, with errors
  * that name the file and say what is wrong. The format is told by content,
  * never by file name: profile.proto, the legacy pprof formats, and other
- * profilers' files (`formats/`: V8 CPU and heap profiles).
+ * profilers' files (`formats/`: V8 CPU and heap profiles, folded stacks).
  *
  * @module
  */
 import { ProfileError } from "../errors.ts";
 import { decodeProfile } from "./decode.ts";
 import { decompress, inflate } from "./decompress.ts";
+import { type FoldedOptions, foldedProfile, looksLikeFolded } from "./formats/folded.ts";
 import { legacyCpuProfile, legacyTextFormat } from "./formats/legacy.ts";
 import { looksLikeJson, v8Profile } from "./formats/v8.ts";
 import type { Profile } from "./model.ts";
 import { DEFAULT_SYMBOLIZE, type SymbolizeMode, symbolizeProfile } from "./symbolize.ts";
 
-/** Decodes profile bytes of any supported container (gzip, zstd, raw), then names functions as pprof does. */
-export function parseProfile(bytes: Uint8Array, symbolize: SymbolizeMode = DEFAULT_SYMBOLIZE): Profile {
-  if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
-  return symbolizeProfile(decodeUncompressed(decompress(bytes)), symbolize);
+/** What the files of some formats leave unsaid, given by the user (CLI flags, tool arguments). */
+export interface FormatOptions {
+  /** The meaning of folded stacks' counts (`--sample_type`, `--period`). */
+  folded?: FoldedOptions;
 }
 
+/** Decodes profile bytes of any supported container (gzip, zstd, raw), then names functions as pprof does. */
+export function parseProfile(
+  bytes: Uint8Array,
+  symbolize: SymbolizeMode = DEFAULT_SYMBOLIZE,
+  options: FormatOptions = {},
+): Profile {
+  if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
+  const { profile, format } = decodeUncompressed(decompress(bytes), options);
+  if (options.folded && (options.folded.sampleType || options.folded.period !== undefined) && format !== FOLDED) {
+    throw new ProfileError(
+      `sample_type and period describe folded stacks; this is a ${format}, which names its own sample types`,
+    );
+  }
+  return symbolizeProfile(profile, symbolize);
+}
+
+const FOLDED = "folded stacks file";
+
 /**
- * Decodes uncompressed bytes: a legacy binary CPU profile (recognised by its
- * header, which is never valid protobuf), a V8 JSON profile (profile.proto
- * never starts with `{`: it would be a group), else profile.proto. Legacy
- * text profiles are named in the error, with how to convert them.
+ * Decodes uncompressed bytes and names their format: a legacy binary CPU
+ * profile (recognised by its header, which is never valid protobuf), a V8
+ * JSON profile (profile.proto never starts with `{`: it would be a group),
+ * folded stacks (text: profile.proto's tags and lengths are control bytes
+ * within its first bytes), else profile.proto. Legacy text profiles are
+ * named in the error, with how to convert them.
  */
-function decodeUncompressed(raw: Uint8Array): Profile {
+function decodeUncompressed(raw: Uint8Array, options: FormatOptions): { profile: Profile; format: string } {
   const legacy = legacyCpuProfile(raw);
-  if (legacy) return legacy;
-  if (looksLikeJson(raw)) return v8Profile(raw);
+  if (legacy) return { profile: legacy, format: "legacy CPU profile" };
+  if (looksLikeJson(raw)) return { profile: v8Profile(raw), format: "V8 profile" };
+  if (looksLikeFolded(raw) && legacyTextFormat(raw) === undefined) {
+    return { profile: foldedProfile(raw, options.folded), format: FOLDED };
+  }
   try {
-    return decodeProfile(raw);
+    return { profile: decodeProfile(raw), format: "profile.proto file" };
   } catch (e) {
     const format = e instanceof ProfileError ? legacyTextFormat(raw) : undefined;
     if (format) {
@@ -42,8 +66,9 @@ function decodeUncompressed(raw: Uint8Array): Profile {
     }
     if (e instanceof ProfileError && looksLikeText(raw)) {
       throw new ProfileError(
-        "not a pprof profile: this is text, not profile.proto (write the profile with a current profiler, " +
-          "or convert a legacy profile with `go tool pprof -proto FILE > FILE.pb.gz`)",
+        "not a profile: this is text, but neither profile.proto nor folded stacks (`frame;frame COUNT` lines); " +
+          "write the profile with a current profiler, or convert a legacy profile with " +
+          "`go tool pprof -proto FILE > FILE.pb.gz`",
       );
     }
     throw e;
@@ -57,7 +82,11 @@ function decodeUncompressed(raw: Uint8Array): Profile {
  *
  * @throws {ProfileError} naming `path` when it cannot be read or decoded.
  */
-export async function loadProfile(path: string, symbolize?: SymbolizeMode): Promise<Profile> {
+export async function loadProfile(
+  path: string,
+  symbolize?: SymbolizeMode,
+  options: FormatOptions = {},
+): Promise<Profile> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -66,7 +95,7 @@ export async function loadProfile(path: string, symbolize?: SymbolizeMode): Prom
   }
   try {
     if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
-    return parseProfile(await inflate(bytes), symbolize);
+    return parseProfile(await inflate(bytes), symbolize, options);
   } catch (e) {
     if (e instanceof ProfileError) throw new ProfileError(`${path}: ${e.message}`, e.code);
     throw e;
