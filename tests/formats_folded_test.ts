@@ -144,6 +144,6 @@ Deno.test("folded: broken files are refused with the line and what is wrong", as
     await refusal(Deno.readTextFileSync(DIR + "node.heapprofile"), {
       folded: { sampleType: { type: "cpu", unit: "ns" } },
     }),
-    "sample_type and period describe folded stacks; this is a V8 profile, which names its own sample types",
+    "sample_type and period describe folded stacks; this is a V8 heap profile, which names its own sample types",
   );
 });

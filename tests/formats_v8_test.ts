@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { ProfileError } from "../lib/errors.ts";
+import { encodeProfile } from "../lib/profile/encode.ts";
 import { loadProfile } from "../lib/profile/load.ts";
+import { messageType } from "../lib/profile/schema.ts";
 import type { Profile } from "../lib/profile/model.ts";
 import { defaultConfig } from "../lib/report/config.ts";
 import { newReport } from "../lib/report/report.ts";
@@ -90,6 +92,10 @@ Deno.test("V8 CPU profile: locations carry the script, 1-based line and column",
   const want = source.split("\n").findIndex((l) => l.startsWith("function hashRounds(")) + 1;
   assert.equal(p.lineNumber[line], want);
   assert.equal(p.lineColumn?.[line], "function hashRounds".length + 1);
+  // The encoder writes the columns as profile.proto's Line.column, for the pprof readers that show them.
+  const decoded = messageType("Profile").toObject(messageType("Profile").decode(encodeProfile(p)), { longs: Number });
+  const loc = decoded.location.find((l: Json) => l.line[0].function_id === p.functionId[f]);
+  assert.deepEqual(loc.line, [{ function_id: p.functionId[f], line: want, column: 20 }]);
 });
 
 Deno.test("V8 heap profile: space per function is the sum of selfSize, samples the sampled allocations", async () => {

@@ -21,12 +21,27 @@ export interface FormatOptions {
   folded?: FoldedOptions;
 }
 
+/** A decoded profile and the name of the format it was read from (e.g. "V8 CPU profile"). */
+export interface DecodedProfile {
+  profile: Profile;
+  format: string;
+}
+
 /** Decodes profile bytes of any supported container (gzip, zstd, raw), then names functions as pprof does. */
 export function parseProfile(
   bytes: Uint8Array,
   symbolize: SymbolizeMode = DEFAULT_SYMBOLIZE,
   options: FormatOptions = {},
 ): Profile {
+  return parseProfileFormat(bytes, symbolize, options).profile;
+}
+
+/** {@link parseProfile}, also naming the format the bytes were in. */
+export function parseProfileFormat(
+  bytes: Uint8Array,
+  symbolize: SymbolizeMode = DEFAULT_SYMBOLIZE,
+  options: FormatOptions = {},
+): DecodedProfile {
   if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
   const { profile, format } = decodeUncompressed(decompress(bytes), options);
   if (options.folded && (options.folded.sampleType || options.folded.period !== undefined) && format !== FOLDED) {
@@ -34,7 +49,7 @@ export function parseProfile(
       `sample_type and period describe folded stacks; this is a ${format}, which names its own sample types`,
     );
   }
-  return symbolizeProfile(profile, symbolize);
+  return { profile: symbolizeProfile(profile, symbolize), format };
 }
 
 const FOLDED = "folded stacks file";
@@ -47,10 +62,10 @@ const FOLDED = "folded stacks file";
  * within its first bytes), else profile.proto. Legacy text profiles are
  * named in the error, with how to convert them.
  */
-function decodeUncompressed(raw: Uint8Array, options: FormatOptions): { profile: Profile; format: string } {
+function decodeUncompressed(raw: Uint8Array, options: FormatOptions): DecodedProfile {
   const legacy = legacyCpuProfile(raw);
   if (legacy) return { profile: legacy, format: "legacy CPU profile" };
-  if (looksLikeJson(raw)) return { profile: v8Profile(raw), format: "V8 profile" };
+  if (looksLikeJson(raw)) return v8Profile(raw);
   if (looksLikeFolded(raw) && legacyTextFormat(raw) === undefined) {
     return { profile: foldedProfile(raw, options.folded), format: FOLDED };
   }
@@ -87,6 +102,15 @@ export async function loadProfile(
   symbolize?: SymbolizeMode,
   options: FormatOptions = {},
 ): Promise<Profile> {
+  return (await readProfile(path, symbolize, options)).profile;
+}
+
+/** {@link loadProfile}, also naming the format the file was in. */
+export async function readProfile(
+  path: string,
+  symbolize?: SymbolizeMode,
+  options: FormatOptions = {},
+): Promise<DecodedProfile> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -95,7 +119,7 @@ export async function loadProfile(
   }
   try {
     if (bytes.length === 0) throw new ProfileError("empty file, not a pprof profile");
-    return parseProfile(await inflate(bytes), symbolize, options);
+    return parseProfileFormat(await inflate(bytes), symbolize, options);
   } catch (e) {
     if (e instanceof ProfileError) throw new ProfileError(`${path}: ${e.message}`, e.code);
     throw e;

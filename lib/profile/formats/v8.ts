@@ -25,7 +25,7 @@ export function looksLikeJson(b: Uint8Array): boolean {
  * @throws {ProfileError} naming the format and what is wrong, when the JSON is
  * broken or is neither kind of V8 profile.
  */
-export function v8Profile(b: Uint8Array): Profile {
+export function v8Profile(b: Uint8Array): { profile: Profile; format: string } {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(b));
@@ -35,8 +35,8 @@ export function v8Profile(b: Uint8Array): Profile {
     const why = e instanceof SyntaxError ? e.message.replace(/[\x00-\x1f]+/g, " ").slice(0, 200) : "not UTF-8 text";
     throw new ProfileError(`not a valid JSON profile (V8 .cpuprofile or .heapprofile): ${why}`);
   }
-  if (isObject(json) && Array.isArray(json.nodes)) return v8CpuProfile(json);
-  if (isObject(json) && isObject(json.head)) return v8HeapProfile(json);
+  if (isObject(json) && Array.isArray(json.nodes)) return { profile: v8CpuProfile(json), format: "V8 CPU profile" };
+  if (isObject(json) && isObject(json.head)) return { profile: v8HeapProfile(json), format: "V8 heap profile" };
   throw new ProfileError(
     "JSON, but not a V8 profile: a .cpuprofile has `nodes`, `samples` and `timeDeltas`, a .heapprofile a `head` " +
       "allocation tree",
