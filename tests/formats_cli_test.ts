@@ -20,7 +20,12 @@ const FILES: { file: string; flags: string[]; fn: string }[] = [
   { file: "node.heapprofile", flags: [], fn: "retainNodes" },
   { file: "perf.folded", flags: ["--sample_type=cpu/nanoseconds"], fn: "checksum" },
   { file: "perf_samples.folded", flags: ["--sample_type=cpu/nanoseconds", "--period=2004008"], fn: "compare_ints" },
+  { file: "java.jfr", flags: [], fn: "jfrwork.Workload$Hashing.mix" },
+  { file: "java_tlab.jfr", flags: ["--sample_index=tlab_space"], fn: "jfrwork.Workload$Allocating.makeBuffers" },
 ];
+
+/** `s` as a regular expression that matches it literally (Go's syntax and JavaScript's agree on these escapes). */
+const literal = (s: string) => s.replace(/[.$\[\]()*+?^{}|\\]/g, "\\$&");
 
 async function cli(...args: string[]) {
   const io = memoryIO();
@@ -33,10 +38,10 @@ for (const { file, flags, fn } of FILES) {
     const path = F + file;
     const top = await cli("top", ...flags, path);
     assert.equal(top.code, 0, top.stderr);
-    assert.match(top.stdout, new RegExp(`^ .* ${fn}$`, "m"));
-    const peek = await cli("peek", ...flags, path, fn);
+    assert.match(top.stdout, new RegExp(`^ .* ${literal(fn)}$`, "m"));
+    const peek = await cli("peek", ...flags, path, literal(fn));
     assert.equal(peek.code, 0, peek.stderr);
-    assert.match(peek.stdout, new RegExp(`\\| ${fn}\\n`));
+    assert.match(peek.stdout, new RegExp(`\\| ${literal(fn)}\\n`));
     const traces = await cli("traces", ...flags, path);
     assert.equal(traces.code, 0, traces.stderr);
     assert.ok(traces.stdout.split("-----------+-------------------------------------------------------").length > 10);
@@ -44,17 +49,18 @@ for (const { file, flags, fn } of FILES) {
     assert.equal(tags.code, 0, tags.stderr);
 
     const dir = await Deno.makeTempDir();
+    const loadFlags = flags.filter((f) => !f.startsWith("--sample_index"));
     try {
-      const converted = await cli("convert", ...flags, path, "-o", `${dir}/out.pb.gz`, "--json");
+      const converted = await cli("convert", ...loadFlags, path, "-o", `${dir}/out.pb.gz`, "--json");
       assert.equal(converted.code, 0, converted.stderr);
       const info = JSON.parse(converted.stdout);
-      const original = await loadProfile(path, undefined, flagOptions(flags));
+      const original = await loadProfile(path, undefined, flagOptions(loadFlags));
       // Everything the profile holds, as -raw prints it, is the same read back from the converted file.
-      assert.equal((await cli("raw", `${dir}/out.pb.gz`)).stdout, (await cli("raw", ...flags, path)).stdout);
+      assert.equal((await cli("raw", `${dir}/out.pb.gz`)).stdout, (await cli("raw", ...loadFlags, path)).stdout);
       assert.equal(info.samples, original.sampleCount);
       assert.deepEqual(info.sample_types, original.sampleTypes.map((t) => `${t.type}/${t.unit}`));
 
-      const merged = await cli("merge", ...flags, "-o", `${dir}/twice.pb.gz`, path, path);
+      const merged = await cli("merge", ...loadFlags, "-o", `${dir}/twice.pb.gz`, path, path);
       assert.equal(merged.code, 0, merged.stderr);
       const twice = await loadProfile(`${dir}/twice.pb.gz`);
       const sum = (v: Float64Array) => v.reduce((a, b) => a + b, 0);

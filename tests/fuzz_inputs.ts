@@ -20,7 +20,7 @@ const FIXTURES = new URL("../fixtures/profiles/", import.meta.url).pathname;
 const LEGACY = new URL("../fixtures/legacy/", import.meta.url).pathname;
 const FORMATS = new URL("../fixtures/formats/", import.meta.url).pathname;
 /** Other profilers' files, by the extensions of fixtures/formats/. */
-const FORMAT_EXTENSIONS = [".cpuprofile", ".heapprofile", ".folded"];
+const FORMAT_EXTENSIONS = [".cpuprofile", ".heapprofile", ".folded", ".jfr"];
 
 /** The fixture profiles (protobuf, legacy CPU, other profilers' formats) as [name, gzipped bytes, raw bytes]. */
 export function fuzzSeeds(): [string, Uint8Array, Uint8Array][] {

@@ -2,7 +2,7 @@
  * Reads a profile file from disk: bytes → decompressed → decoded, with errors
  * that name the file and say what is wrong. The format is told by content,
  * never by file name: profile.proto, the legacy pprof formats, and other
- * profilers' files (`formats/`: V8 CPU and heap profiles, folded stacks).
+ * profilers' files (`formats/`: V8 CPU and heap profiles, folded stacks, JFR).
  *
  * @module
  */
@@ -10,6 +10,8 @@ import { ProfileError } from "../errors.ts";
 import { decodeProfile } from "./decode.ts";
 import { decompress, inflate } from "./decompress.ts";
 import { type FoldedOptions, foldedProfile, looksLikeFolded } from "./formats/folded.ts";
+import { isJfr } from "./formats/jfr/reader.ts";
+import { jfrProfile } from "./formats/jfr/profile.ts";
 import { legacyCpuProfile, legacyTextFormat } from "./formats/legacy.ts";
 import { looksLikeJson, v8Profile } from "./formats/v8.ts";
 import type { Profile } from "./model.ts";
@@ -65,6 +67,7 @@ const FOLDED = "folded stacks file";
 function decodeUncompressed(raw: Uint8Array, options: FormatOptions): DecodedProfile {
   const legacy = legacyCpuProfile(raw);
   if (legacy) return { profile: legacy, format: "legacy CPU profile" };
+  if (isJfr(raw)) return { profile: jfrProfile(raw), format: "JFR recording" };
   if (looksLikeJson(raw)) return v8Profile(raw);
   if (looksLikeFolded(raw) && legacyTextFormat(raw) === undefined) {
     return { profile: foldedProfile(raw, options.folded), format: FOLDED };
