@@ -131,7 +131,7 @@ Deno.test("JFR: sample types, the default cpu, periods from the recording's sett
   assert.ok(delay.includes("jfrwork.Workload$Inventory.reserve"));
 });
 
-Deno.test("JFR: a recording of several chunks reads as the sum of its chunks", async () => {
+Deno.test("JFR: a recording of several chunks reads as the sum of its chunks", () => {
   const [a, b] = FILES.map((f) => Deno.readFileSync(DIR + f));
   const both = new Uint8Array(a.length + b.length);
   both.set(a);
