@@ -70,8 +70,9 @@ export function callFrame(err: V8Error, node: Json, where: string): CallFrame {
  * The location of a call frame, as Node's pprof exporters (`pprof` and
  * `@datadog/pprof`) name it: the function by name and script (`file://`
  * dropped), an anonymous function as `(anonymous:L#line:C#column)`, the line
- * and column 1-based (V8's are 0-based). V8's pseudo-frames keep their names:
- * `(program)`, `(idle)`, `(garbage collector)`.
+ * and column 1-based (V8's are 0-based). V8's pseudo-frames keep their names,
+ * as `pprof` keeps them: `(program)`, `(idle)`, `(garbage collector)`
+ * (`@datadog/pprof` drops the first and renames the last).
  */
 export function frameLocation(frames: FrameTable, f: CallFrame): number {
   const file = f.url.startsWith("file://") ? f.url.slice("file://".length) : f.url;
