@@ -6,6 +6,7 @@
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
+import { convertCommand } from "./lib/cli/commands/convert.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
 import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
@@ -24,6 +25,7 @@ export const commands: CliCommand[] = [
     positionals: ["profile"],
   }),
   mergeCommand,
+  convertCommand,
   regressionCheckCommand,
   toolsCommand,
   callCommand,

@@ -87,6 +87,7 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.regression_check": (profile) => ({ profile, checks: [{ function: ".", metric: "cum_pct", max: 100 }] }),
       "pprof.baseline_update": (profile) => ({ profile, baseline_path: `${dir}/baselines.json` }),
       "pprof.merge": (a, b) => ({ profiles: [a, b], output_path: `${dir}/merged-${crypto.randomUUID()}.pb.gz` }),
+      "pprof.convert": (profile) => ({ profile, output_path: `${dir}/converted-${crypto.randomUUID()}.pb.gz` }),
     };
     const registry = createRegistry();
     const names = registry.tools.map((d) => d.name);

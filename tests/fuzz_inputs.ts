@@ -18,8 +18,11 @@ export interface FuzzInput {
 
 const FIXTURES = new URL("../fixtures/profiles/", import.meta.url).pathname;
 const LEGACY = new URL("../fixtures/legacy/", import.meta.url).pathname;
+const FORMATS = new URL("../fixtures/formats/", import.meta.url).pathname;
+/** Other profilers' files, by the extensions of fixtures/formats/. */
+const FORMAT_EXTENSIONS = [".cpuprofile", ".heapprofile", ".folded", ".jfr"];
 
-/** The fixture profiles (protobuf and legacy CPU) as [name, gzipped bytes, raw bytes]. */
+/** The fixture profiles (protobuf, legacy CPU, other profilers' formats) as [name, gzipped bytes, raw bytes]. */
 export function fuzzSeeds(): [string, Uint8Array, Uint8Array][] {
   const names = (dir: string, ext: string) =>
     [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(ext)).sort();
@@ -30,6 +33,10 @@ export function fuzzSeeds(): [string, Uint8Array, Uint8Array][] {
     }),
     ...names(LEGACY, ".prof").map((n): [string, Uint8Array, Uint8Array] => {
       const raw = Deno.readFileSync(LEGACY + n);
+      return [n, new Uint8Array(gzipSync(raw)), raw];
+    }),
+    ...FORMAT_EXTENSIONS.flatMap((ext) => names(FORMATS, ext)).map((n): [string, Uint8Array, Uint8Array] => {
+      const raw = Deno.readFileSync(FORMATS + n);
       return [n, new Uint8Array(gzipSync(raw)), raw];
     }),
   ];

@@ -8,6 +8,8 @@ import { UserError } from "../errors.ts";
 import { type OptionValues, REPORT_OPTIONS, reportConfig, type ReportOption } from "../report/options.ts";
 import type { ReportConfig } from "../report/config.ts";
 import type { Sources } from "../profile/sources.ts";
+import { parseSampleType } from "../profile/formats/folded.ts";
+import type { FormatOptions } from "../profile/load.ts";
 import { parseSymbolizeMode } from "../profile/symbolize.ts";
 import type { FlagSpec, FlagSpecs, FlagValues } from "./flags.ts";
 
@@ -34,6 +36,29 @@ export const SYMBOLIZE_HELP =
   "demangle=templates, demangle=full, demangle=none (system names, not demangled: Go 1.19's pprof demangles fully " +
   "there), none (names as stored); local, fastlocal, remote, force are accepted (addresses are not symbolized)";
 
+/** Flags that say what folded stacks' counts mean; every command that reads profiles takes them. */
+export const formatFlags: FlagSpecs = {
+  sample_type: {
+    type: "string",
+    arg: "TYPE/UNIT",
+    help: "Folded stacks only: what the counts are, e.g. cpu/nanoseconds (default: samples/count)",
+  },
+  period: {
+    type: "number",
+    arg: "N",
+    help: "Folded stacks only: each count is N of --sample_type (the profile gets samples/count and TYPE/UNIT)",
+  },
+};
+
+/** The format options of parsed {@link formatFlags}. */
+export function formatOptionsFromFlags(v: FlagValues): FormatOptions {
+  const type = v.sample_type as string | undefined, period = v.period as number | undefined;
+  if (type === undefined && period === undefined) return {};
+  if (type === undefined) throw new UserError("--period needs --sample_type (e.g. --sample_type=cpu/nanoseconds)");
+  if (period !== undefined && !(period > 0)) throw new UserError(`--period must be a positive number, not ${period}`);
+  return { folded: { sampleType: parseSampleType(type), ...(period !== undefined ? { period } : {}) } };
+}
+
 /** Flags that select samples and shape every graph-based report: every report option, the base profiles, names. */
 export const reportFlags: FlagSpecs = {
   ...optionFlags(REPORT_OPTIONS.keys()),
@@ -46,6 +71,7 @@ export const reportFlags: FlagSpecs = {
   base: { type: "string", multiple: true, arg: "FILE", help: "Subtract FILE from the profile" },
   normalize: { type: "boolean", help: "Scale the profile to the base's totals before comparing" },
   symbolize: { type: "string", arg: "MODE", help: SYMBOLIZE_HELP },
+  ...formatFlags,
 };
 
 /** The report option values among parsed flags. */
@@ -71,5 +97,6 @@ export function sourcesFromFlags(v: FlagValues, files: string[], note?: (line: s
     diffBase: diffBase.length > 0,
     normalize: !!v.normalize,
     symbolize: parseSymbolizeMode((v.symbolize as string | undefined) ?? "", note),
+    formats: formatOptionsFromFlags(v),
   };
 }

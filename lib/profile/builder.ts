@@ -51,6 +51,8 @@ export class ProfileBuilder {
   lineStart = new U32Column();
   lineFunction = new U32Column();
   lineNumber = new F64Column();
+  lineColumn = new F64Column();
+  #hasColumns = false;
 
   functionId = new F64Column();
   functionName = new U32Column();
@@ -93,17 +95,22 @@ export class ProfileBuilder {
     return this.stackStart.length - 1;
   }
 
-  /** Appends a location with its lines (function index, line number); ids are assigned in order. */
-  addLocation(mapping: number, address: bigint, folded: boolean, lines: [number, number][]): number {
+  /**
+   * Appends a location with its lines (function index, line number, and optionally column), innermost first;
+   * ids are assigned in order.
+   */
+  addLocation(mapping: number, address: bigint, folded: boolean, lines: [number, number, number?][]): number {
     const l = this.locationId.length;
     this.locationId.push(l + 1);
     this.locationMapping.push(mapping);
     this.locationAddress.push(address);
     this.locationFolded.push(folded ? 1 : 0);
     this.lineStart.push(this.lineFunction.length);
-    for (const [fn, line] of lines) {
+    for (const [fn, line, column = 0] of lines) {
       this.lineFunction.push(fn);
       this.lineNumber.push(line);
+      this.lineColumn.push(column);
+      if (column !== 0) this.#hasColumns = true;
     }
     return l;
   }
@@ -153,6 +160,7 @@ export class ProfileBuilder {
       lineStart: this.lineStart.compact(),
       lineFunction: this.lineFunction.compact(),
       lineNumber: this.lineNumber.compact(),
+      ...(this.#hasColumns ? { lineColumn: this.lineColumn.compact() } : {}),
       functionCount: this.functionId.length,
       functionId: this.functionId.compact(),
       functionName: this.functionName.compact(),

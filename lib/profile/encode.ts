@@ -147,6 +147,7 @@ export function encodeProfile(p: Profile): Uint8Array {
       w.uint32(tag(LC.line, WIRE_LEN)).fork();
       writeOpt(w, LN.function_id, p.functionId[p.lineFunction[i]]);
       writeOpt(w, LN.line, p.lineNumber[i]);
+      if (p.lineColumn) writeOpt(w, LN.column, p.lineColumn[i]);
       w.ldelim();
     }
     writeBool(w, LC.is_folded, p.locationFolded[l] !== 0);

@@ -74,6 +74,11 @@ export interface Profile {
   lineStart: Uint32Array;
   lineFunction: Uint32Array;
   lineNumber: Float64Array;
+  /**
+   * Column of each line (profile.proto's `Line.column`, 1-based, 0 unknown), kept only by decoders of formats
+   * that record columns (V8 profiles) and written by the encoder; absent elsewhere, meaning all 0.
+   */
+  lineColumn?: Float64Array;
 
   functionCount: number;
   functionId: Float64Array;

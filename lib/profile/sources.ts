@@ -6,7 +6,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
-import { loadProfile } from "./load.ts";
+import { type FormatOptions, loadProfile } from "./load.ts";
 import { combineProfiles, compactProfile, normalizeProfile, ProfileMerger, scaleProfile, setLabel } from "./merge.ts";
 import { DIFF_BASE_LABEL, type Profile } from "./model.ts";
 import { DEFAULT_SYMBOLIZE, NO_SYMBOLIZE, type SymbolizeMode, symbolizeProfile } from "./symbolize.ts";
@@ -24,18 +24,20 @@ export interface Sources {
   progress?: (message: string) => void;
   /** The function-name pass (`-symbolize`); default: pprof's. */
   symbolize?: SymbolizeMode;
+  /** What files of some formats leave unsaid (folded stacks' `--sample_type`, `--period`), for every file. */
+  formats?: FormatOptions;
 }
 
 // Files this large take a second or more to decode: say so on long runs.
 const LARGE_FILE = 32 << 20;
 
-async function load(path: string, progress?: (message: string) => void): Promise<Profile> {
+async function load(path: string, progress?: (message: string) => void, formats?: FormatOptions): Promise<Profile> {
   if (progress) {
     const size = await Deno.stat(path).then((i) => i.size, () => 0);
     if (size >= LARGE_FILE) progress(`reading ${path} (${Math.round(size / (1 << 20))} MB)`);
   }
   // Names are rewritten once the inputs are merged, as pprof does, so merging sees the names as stored.
-  return await loadProfile(path, NO_SYMBOLIZE);
+  return await loadProfile(path, NO_SYMBOLIZE, formats);
 }
 
 /** How a merge reports and stops. */
@@ -48,6 +50,8 @@ export interface MergeOptions {
   signal?: AbortSignal;
   /** The function-name pass applied to the merged profile (`-symbolize`); default: pprof's. */
   symbolize?: SymbolizeMode;
+  /** What files of some formats leave unsaid (folded stacks' `--sample_type`, `--period`). */
+  formats?: FormatOptions;
 }
 
 /**
@@ -59,11 +63,11 @@ export async function mergeFiles(files: string[], o: MergeOptions = {}): Promise
 }
 
 async function mergeAsStored(files: string[], o: MergeOptions): Promise<Profile> {
-  if (files.length === 1) return await load(files[0], o.progress);
+  if (files.length === 1) return await load(files[0], o.progress, o.formats);
   const merger = new ProfileMerger();
   for (const [i, f] of files.entries()) {
     o.signal?.throwIfAborted();
-    merger.add(await load(f, o.progress), f);
+    merger.add(await load(f, o.progress, o.formats), f);
     if (files.length > 10 && ((i + 1) % 10 === 0 || i + 1 === files.length)) {
       o.progress?.(`merged ${i + 1}/${files.length} profiles`);
     }

@@ -30,6 +30,7 @@
  * @module
  */
 import { baselineUpdateTool } from "./pprof/baseline_update.ts";
+import { convertTool } from "./pprof/convert_tool.ts";
 import { diffTopTool } from "./pprof/diff_top.ts";
 import { listTool } from "./pprof/list.ts";
 import { mergeTool } from "./pprof/merge_tool.ts";
@@ -52,6 +53,7 @@ export function createRegistry(): ToolRegistry {
     tagsTool,
     metaTool,
     mergeTool,
+    convertTool,
     focusPathsTool,
     diffTopTool,
     regressionCheckTool,

@@ -20,7 +20,7 @@ export type ProfileKind = "cpu" | "heap" | "mutex" | "block" | "goroutine" | "un
 export function detectKind(p: Profile, path = ""): ProfileKind {
   const base = goBase(path).toLowerCase();
   for (const { type } of p.sampleTypes) {
-    if (type.includes("alloc") || type.includes("inuse")) return "heap";
+    if (type.includes("alloc") || type.includes("inuse") || type === "space") return "heap";
     if (type === "goroutine" || type === "goroutines") return "goroutine";
     if (type === "cpu" || (type === "samples" && p.period > 0)) return "cpu";
     if (type === "delay" || type === "contentions") return base.includes("block") ? "block" : "mutex";

@@ -11,7 +11,7 @@ import { parseSymbolizeMode } from "../../profile/symbolize.ts";
 import { writeFileAtomic } from "../../util/atomic.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
-import { SYMBOLIZE_HELP } from "../report_flags.ts";
+import { formatFlags, formatOptionsFromFlags, SYMBOLIZE_HELP } from "../report_flags.ts";
 
 /** The merge command. */
 export const mergeCommand: CliCommand = {
@@ -23,6 +23,7 @@ export const mergeCommand: CliCommand = {
     output: { type: "string", short: "o", arg: "OUT", help: "Output file (required)" },
     json: { type: "boolean", help: "Print what was written as JSON" },
     symbolize: { type: "string", arg: "MODE", help: SYMBOLIZE_HELP },
+    ...formatFlags,
   },
   async run(v, files, io) {
     requirePositionals(this, files, 1, "profile FILE");
@@ -30,7 +31,7 @@ export const mergeCommand: CliCommand = {
     if (!out) throw new UserError("merge: -o OUT is required");
     const err = (m: string) => void io.err(m + "\n");
     const symbolize = parseSymbolizeMode((v.symbolize as string | undefined) ?? "", err);
-    const merged = await mergeFiles(files, { progress: err, symbolize });
+    const merged = await mergeFiles(files, { progress: err, symbolize, formats: formatOptionsFromFlags(v) });
     const bytes = encodeProfileGzip(merged);
     try {
       await writeFileAtomic(out, bytes);
