@@ -7,6 +7,7 @@
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { convertCommand } from "./lib/cli/commands/convert.ts";
+import { fetchCommand } from "./lib/cli/commands/fetch.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
 import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
@@ -26,6 +27,7 @@ export const commands: CliCommand[] = [
   }),
   mergeCommand,
   convertCommand,
+  fetchCommand,
   regressionCheckCommand,
   toolsCommand,
   callCommand,

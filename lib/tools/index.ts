@@ -30,6 +30,7 @@
  * @module
  */
 import { baselineUpdateTool } from "./pprof/baseline_update.ts";
+import { fetchTool } from "./local/fetch_tool.ts";
 import { convertTool } from "./pprof/convert_tool.ts";
 import { diffTopTool } from "./pprof/diff_top.ts";
 import { listTool } from "./pprof/list.ts";
@@ -58,6 +59,7 @@ export function createRegistry(): ToolRegistry {
     diffTopTool,
     regressionCheckTool,
     baselineUpdateTool,
+    fetchTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;
