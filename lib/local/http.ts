@@ -5,7 +5,7 @@
  * @module
  */
 import http from "node:http";
-import https from "node:https";
+import tls from "node:tls";
 import { UserError } from "../errors.ts";
 
 /** A request. */
@@ -79,7 +79,9 @@ function transportError(url: URL, e: { code?: string; message?: string }): HttpE
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
 
 /**
- * Sends one request and reads the whole answer, whatever its status.
+ * Sends one request and reads the whole answer, whatever its status. Plain http and https without a certificate
+ * check go through node:http (over a node:tls socket that accepts any certificate: Deno's node:https would need the
+ * sys permission for the system's certificates); https with a check goes through fetch, with Deno's own roots.
  *
  * @throws {HttpError} when the server cannot be reached, does not answer in time, or sends more than `maxBytes`.
  * @throws {DOMException} AbortError when `signal` aborts.
@@ -90,6 +92,34 @@ export function httpRequest(r: HttpRequest): Promise<HttpAnswer> {
     return Promise.reject(new UserError(`${shownUrl(url)}: only http:// and https:// URLs are supported`));
   }
   r.signal?.throwIfAborted();
+  return url.protocol === "https:" && !r.insecure ? viaFetch(r) : viaNode(r);
+}
+
+function tooLarge(r: HttpRequest): HttpError {
+  return new HttpError(
+    `${shownUrl(r.url)}: the answer is larger than ${r.maxBytes} bytes, the cap on a download ` +
+      "(PPROF_MCP_MAX_DOWNLOAD_BYTES raises it)",
+    "TOO_LARGE",
+  );
+}
+
+function timedOut(r: HttpRequest): HttpError {
+  const why = r.timeoutReason ? ` (${r.timeoutReason})` : "";
+  return new HttpError(`${shownUrl(r.url)}: no complete answer within ${seconds(r.timeoutMs)}${why}`, "TIMEOUT");
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
+  return body;
+}
+
+function viaNode(r: HttpRequest): Promise<HttpAnswer> {
+  const { url } = r;
   return new Promise<HttpAnswer>((resolve, reject) => {
     let settled = false;
     const chunks: Uint8Array[] = [];
@@ -102,44 +132,33 @@ export function httpRequest(r: HttpRequest): Promise<HttpAnswer> {
       f();
     };
     const fail = (e: unknown) => finish(() => reject(e));
-    const lib = url.protocol === "https:" ? https : http;
-    const options: https.RequestOptions = {
+    const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+    const options: http.RequestOptions = {
       method: r.method ?? "GET",
       headers: { "user-agent": "pprof-mcp", ...(r.headers ?? {}) },
-      ...(url.protocol === "https:" && r.insecure ? { rejectUnauthorized: false } : {}),
+      ...(url.protocol === "https:"
+        ? { createConnection: () => tls.connect({ host: url.hostname, port, rejectUnauthorized: false }) }
+        : {}),
     };
-    const req = lib.request(url, options, (res) => {
+    const req = http.request(url.protocol === "https:" ? new URL("http:" + url.href.slice(6)) : url, options, (res) => {
       res.on("data", (c: Uint8Array) => {
         size += c.length;
         if (size > r.maxBytes) {
-          fail(
-            new HttpError(
-              `${shownUrl(url)}: the answer is larger than ${r.maxBytes} bytes, the cap on a download ` +
-                "(PPROF_MCP_MAX_DOWNLOAD_BYTES raises it)",
-              "TOO_LARGE",
-            ),
-          );
+          fail(tooLarge(r));
           req.destroy();
           return;
         }
         chunks.push(c);
       });
-      res.on("end", () => {
-        const body = new Uint8Array(size);
-        let at = 0;
-        for (const c of chunks) {
-          body.set(c, at);
-          at += c.length;
-        }
+      res.on("end", () =>
         finish(() =>
           resolve({
             status: res.statusCode ?? 0,
             statusText: res.statusMessage ?? "",
             contentType: String(res.headers["content-type"] ?? ""),
-            body,
+            body: concat(chunks, size),
           })
-        );
-      });
+        ));
       res.on("error", (e: Error & { code?: string }) => fail(transportError(url, e)));
     });
     const onAbort = () => {
@@ -148,13 +167,76 @@ export function httpRequest(r: HttpRequest): Promise<HttpAnswer> {
     };
     r.signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => {
-      const why = r.timeoutReason ? ` (${r.timeoutReason})` : "";
-      fail(new HttpError(`${shownUrl(url)}: no complete answer within ${seconds(r.timeoutMs)}${why}`, "TIMEOUT"));
+      fail(timedOut(r));
       req.destroy();
     }, r.timeoutMs);
     req.on("error", (e: Error & { code?: string }) => fail(transportError(url, e)));
     req.end();
   });
+}
+
+/** fetch's transport errors, as the errno-style codes of {@link transportError}. */
+function fetchError(url: URL, e: unknown): HttpError {
+  const text = [e instanceof Error ? e.message : String(e), (e as { cause?: Error })?.cause?.message ?? ""].join(" ");
+  if (/connection refused/i.test(text)) return transportError(url, { code: "ECONNREFUSED" });
+  if (/dns error|failed to lookup/i.test(text)) return transportError(url, { code: "ENOTFOUND" });
+  if (/certificate|tls|handshake/i.test(text)) {
+    const why = (e as { cause?: Error })?.cause?.message ?? text;
+    return new HttpError(`${shownUrl(url)}: the server's TLS certificate was not accepted: ${why}`, "TLS");
+  }
+  return transportError(url, { message: (e as { cause?: Error })?.cause?.message ?? text });
+}
+
+async function viaFetch(r: HttpRequest): Promise<HttpAnswer> {
+  const controller = new AbortController();
+  let timedOutFlag = false;
+  const timer = setTimeout(() => {
+    timedOutFlag = true;
+    controller.abort();
+  }, r.timeoutMs);
+  const onAbort = () => controller.abort();
+  r.signal?.addEventListener("abort", onAbort, { once: true });
+  const failure = (e: unknown) => {
+    if (timedOutFlag) return timedOut(r);
+    if (r.signal?.aborted) return r.signal.reason ?? new DOMException("aborted", "AbortError");
+    return fetchError(r.url, e);
+  };
+  try {
+    let res: Response;
+    try {
+      res = await fetch(r.url, {
+        method: r.method ?? "GET",
+        headers: { "user-agent": "pprof-mcp", ...(r.headers ?? {}) },
+        signal: controller.signal,
+      });
+    } catch (e) {
+      throw failure(e);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for await (const c of res.body ?? []) {
+        size += c.length;
+        if (size > r.maxBytes) {
+          controller.abort();
+          throw tooLarge(r);
+        }
+        chunks.push(c);
+      }
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+      throw failure(e);
+    }
+    return {
+      status: res.status,
+      statusText: res.statusText,
+      contentType: res.headers.get("content-type") ?? "",
+      body: concat(chunks, size),
+    };
+  } finally {
+    clearTimeout(timer);
+    r.signal?.removeEventListener("abort", onAbort);
+  }
 }
 
 /** The first line of an answer's body as text (at most 300 characters), for error messages. */

@@ -30,6 +30,7 @@
  * @module
  */
 import { baselineUpdateTool } from "./pprof/baseline_update.ts";
+import { d2DownloadTool } from "./local/d2_download.ts";
 import { fetchTool } from "./local/fetch_tool.ts";
 import { convertTool } from "./pprof/convert_tool.ts";
 import { diffTopTool } from "./pprof/diff_top.ts";
@@ -60,6 +61,7 @@ export function createRegistry(): ToolRegistry {
     regressionCheckTool,
     baselineUpdateTool,
     fetchTool,
+    d2DownloadTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;
