@@ -88,7 +88,31 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.baseline_update": (profile) => ({ profile, baseline_path: `${dir}/baselines.json` }),
       "pprof.merge": (a, b) => ({ profiles: [a, b], output_path: `${dir}/merged-${crypto.randomUUID()}.pb.gz` }),
       "pprof.convert": (profile) => ({ profile, output_path: `${dir}/converted-${crypto.randomUUID()}.pb.gz` }),
+      "pprof.branch_impact.plan": () => ({
+        service: "svc",
+        out_dir: `${dir}/impact`,
+        repo_dir: repo,
+        before_ref: "HEAD",
+      }),
     };
+    // The plan reads a git repository: one commit is enough.
+    const repo = `${dir}/repo`;
+    await Deno.mkdir(repo);
+    for (
+      const args of [["init", "-q"], [
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "x",
+      ]]
+    ) {
+      assert.ok((await new Deno.Command("git", { args, cwd: repo, stdout: "null", stderr: "null" }).output()).success);
+    }
     const registry = createRegistry();
     // Tools that answer from a server or a cluster, not from a profile, are checked in their own tests
     // (tests/local_*_test.ts).

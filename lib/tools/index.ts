@@ -30,6 +30,7 @@
  * @module
  */
 import { baselineUpdateTool } from "./pprof/baseline_update.ts";
+import { branchImpactExecuteTool, branchImpactPlanTool, branchImpactTool } from "./local/branch_impact.ts";
 import { d2DownloadTool } from "./local/d2_download.ts";
 import { fetchTool } from "./local/fetch_tool.ts";
 import { convertTool } from "./pprof/convert_tool.ts";
@@ -62,6 +63,9 @@ export function createRegistry(): ToolRegistry {
     baselineUpdateTool,
     fetchTool,
     d2DownloadTool,
+    branchImpactTool,
+    branchImpactPlanTool,
+    branchImpactExecuteTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;
