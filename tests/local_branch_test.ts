@@ -260,6 +260,11 @@ Deno.test("pprof.branch_impact: a cancel in the middle stops the port-forward an
     await server.waitFor((m) =>
       m.method === "notifications/progress" && /^after: recording the cpu profile/.test(m.params.message ?? "")
     );
+    // A second run in the same work tree meanwhile is refused.
+    const second = await server.response(
+      await server.request("tools/call", { name: "pprof.branch_impact", arguments: args(s) }),
+    );
+    assert.match(second.result.structuredContent.error.message, /^a branch-impact run is already changing /);
     await server.send({ method: "notifications/cancelled", params: { requestId: id, reason: "test" } });
     // The server still answers, and the work tree comes back.
     for (let i = 0; i < 100; i++) {

@@ -132,6 +132,9 @@ export interface Plan {
 
 const plans = new Map<string, ImpactParams>();
 
+/** The work trees a run is changing now: a second run there would check out under the first one's feet. */
+const busy = new Set<string>();
+
 /** The steps a run takes, in words. */
 function stepsOf(p: ReturnType<typeof withDefaults>, current: string, afterRef: string, dirty: boolean): string[] {
   const profile = p.captures > 1
@@ -246,6 +249,22 @@ export async function runBranchImpact(params: ImpactParams, ctx: ImpactContext):
   if (p.out_dir === "") throw new UserError("out_dir is required", "INVALID_ARGUMENT", { field: "out_dir" });
   const settings = loadSettings(p.settings);
   const root = ctx.confine("repo_dir", await repoRoot(p.repo_dir, signal));
+  if (busy.has(root)) throw new UserError(`a branch-impact run is already changing ${root}; wait for it to end`);
+  busy.add(root);
+  try {
+    return await runIn(root, p, settings, ctx);
+  } finally {
+    busy.delete(root);
+  }
+}
+
+async function runIn(
+  root: string,
+  p: ReturnType<typeof withDefaults>,
+  settings: ReturnType<typeof loadSettings>,
+  ctx: ImpactContext,
+): Promise<ImpactResult> {
+  const { signal } = ctx;
   const start: Position = await position(root, signal);
   const afterRef = p.after_ref ?? positionRef(start);
   const beforeCommit = await resolveRef(root, p.before_ref, "before_ref", signal);
