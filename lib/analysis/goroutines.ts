@@ -196,7 +196,7 @@ export function goroutineAnalysis(p: Profile, o: GoroutineOptions = {}): Gorouti
   const minLeak = o.minLeakCount ?? 100;
   const leakIds = groups.map((_, i) => i)
     .filter((i) => groups[i].count >= minLeak && groups[i].reason !== RUNNING)
-    .sort((a, b) => groups[b].count - groups[a].count)
+    .sort((a, b) => groups[b].count - groups[a].count || compareStacks(ids.stacks[a], ids.stacks[b], fr))
     .slice(0, o.maxLeaks ?? 10);
   const labels = groupLabels(p, groupOf, vi, new Set(leakIds));
   const potential_leaks: PotentialLeak[] = leakIds.map((i) => {
@@ -215,6 +215,15 @@ export function goroutineAnalysis(p: Profile, o: GoroutineOptions = {}): Gorouti
   };
   if (warnings.length > 0) out.warnings = warnings;
   return out;
+}
+
+/** Orders groups of equal size by their frames' names, so that results do not depend on sample order. */
+function compareStacks(a: Int32Array, b: Int32Array, fr: Frames): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = fr.names[a[i]], y = fr.names[b[i]];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 function stateLabel(p: Profile, s: number, keys: Set<number>): string | undefined {

@@ -57,10 +57,9 @@ export interface TemporalOptions {
 
 /** The short name of a function: after the last dot, cut at a type parameter list. */
 export function shortName(fn: string): string {
-  let s = fn.slice(fn.lastIndexOf(".") + 1);
-  const b = s.indexOf("[");
-  if (b > 0) s = s.slice(0, b);
-  return s;
+  const b = fn.indexOf("[");
+  const base = b > 0 ? fn.slice(0, b) : fn;
+  return base.slice(base.lastIndexOf(".") + 1);
 }
 
 /**
