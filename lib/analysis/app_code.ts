@@ -143,7 +143,9 @@ export function packageOf(name: string): string {
 
 /** Whether a function belongs to the Go standard library (runtime included). */
 export function isStdlib(name: string): boolean {
-  return STD_ROOTS.has(packageOf(name).split("/")[0]);
+  const pkg = packageOf(name);
+  const slash = pkg.indexOf("/");
+  return STD_ROOTS.has(slash < 0 ? pkg : pkg.slice(0, slash));
 }
 
 /** Per name: 1 when it is standard library (for hot loops over stacks). */
@@ -153,9 +155,22 @@ export function stdlibMask(names: readonly string[]): Uint8Array {
   return out;
 }
 
+/** The first path segment of a name ("github.com", "go.uber.org"): prefixes are looked up by it. */
+function hostOf(name: string): string {
+  const slash = name.indexOf("/");
+  return slash < 0 ? "" : name.slice(0, slash);
+}
+
+const LIBRARIES_BY_HOST = new Map<string, string[]>();
+for (const p of LIBRARY_PREFIXES) {
+  const host = hostOf(p);
+  LIBRARIES_BY_HOST.set(host, [...(LIBRARIES_BY_HOST.get(host) ?? []), p]);
+}
+
 /** Whether a function is in one of the well-known libraries of {@link LIBRARY_PREFIXES}. */
 export function isKnownLibrary(name: string): boolean {
-  return LIBRARY_PREFIXES.some((p) => name.startsWith(p));
+  const candidates = LIBRARIES_BY_HOST.get(hostOf(name));
+  return candidates !== undefined && candidates.some((p) => name.startsWith(p));
 }
 
 /** How to tell application frames: module prefixes given by the caller, or none (then by elimination). */
@@ -186,6 +201,8 @@ export function firstAppFrame(names: readonly string[], app: AppCode): number {
   return -1;
 }
 
+import type { Frames } from "./frames.ts";
+
 /** Per-function masks for finding application frames in stacks of function indices. */
 export interface AppMasks {
   app: Uint8Array;
@@ -196,15 +213,57 @@ export interface AppMasks {
 
 /** The masks of {@link firstAppIndex} for a profile's function names. */
 export function appMasks(names: readonly string[], app: AppCode): AppMasks {
+  const std = stdlibMask(names);
   const m = new Uint8Array(names.length);
-  for (let i = 0; i < names.length; i++) m[i] = isAppFrame(names[i], app) ? 1 : 0;
-  return { app: m, std: stdlibMask(names), strict: app.prefixes.length > 0 };
+  const strict = app.prefixes.length > 0;
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i];
+    m[i] = strict
+      ? (app.prefixes.some((p) => n.startsWith(p)) ? 1 : 0)
+      : (std[i] === 0 && n !== "" && !isKnownLibrary(n) ? 1 : 0);
+  }
+  return { app: m, std, strict };
 }
 
-/** {@link firstAppFrame} over a stack of function indices (leaf first). */
-export function firstAppIndex(stack: Int32Array, len: number, m: AppMasks): number {
-  for (let i = 0; i < len; i++) if (m.app[stack[i]] === 1) return i;
+/** {@link firstAppFrame} over a stack of function indices (leaf first), from index `from` on. */
+export function firstAppIndex(stack: Int32Array, len: number, m: AppMasks, from = 0): number {
+  for (let i = from; i < len; i++) if (m.app[stack[i]] === 1) return i;
   if (m.strict) return -1;
-  for (let i = 0; i < len; i++) if (m.std[stack[i]] === 0) return i;
+  for (let i = from; i < len; i++) if (m.std[stack[i]] === 0) return i;
+  return -1;
+}
+
+/** Per location: its first application function and its first function outside the standard library (-1 none). */
+export interface AppByLocation {
+  app: Int32Array;
+  nonStd: Int32Array;
+  strict: boolean;
+}
+
+/** {@link AppMasks} folded per location, so a sample's first application frame needs no stack expansion. */
+export function appByLocation(fr: Frames, m: AppMasks): AppByLocation {
+  const n = fr.profile.locationCount;
+  const app = new Int32Array(n).fill(-1), nonStd = new Int32Array(n).fill(-1);
+  for (let l = 0; l < n; l++) {
+    for (let j = fr.locStart[l]; j < fr.locStart[l + 1]; j++) {
+      const f = fr.locFns[j];
+      if (app[l] < 0 && m.app[f] === 1) app[l] = f;
+      if (nonStd[l] < 0 && m.std[f] === 0) nonStd[l] = f;
+    }
+  }
+  return { app, nonStd, strict: m.strict };
+}
+
+/** The first application function of sample `s` (as {@link firstAppIndex}), or -1. */
+export function firstAppOfSample(p: Frames["profile"], s: number, b: AppByLocation): number {
+  for (let i = p.stackStart[s]; i < p.stackStart[s + 1]; i++) {
+    const f = b.app[p.stackLocs[i]];
+    if (f >= 0) return f;
+  }
+  if (b.strict) return -1;
+  for (let i = p.stackStart[s]; i < p.stackStart[s + 1]; i++) {
+    const f = b.nonStd[p.stackLocs[i]];
+    if (f >= 0) return f;
+  }
   return -1;
 }

@@ -12,7 +12,7 @@ import { compileRE2 } from "../regex/re2.ts";
 import { type AppCode, appMasks, firstAppIndex } from "./app_code.ts";
 import { LOCK_OWNERS, LOCK_PRIMITIVES, PRIMITIVE_ADVICE } from "./contention_patterns.ts";
 import { type Finding, type Severity, sortFindings } from "./findings.ts";
-import { fileOf, framesOf, stackBuffer, stackLinesOf } from "./frames.ts";
+import { fileOf, framesOf, stackBuffer, StackGroups, stackLinesOf } from "./frames.ts";
 import { exactFunction } from "./stack_match.ts";
 
 /** Which kind of contention profile: mutex (holders, charged at unlock) or block (waiters). */
@@ -129,7 +129,10 @@ export function contentionAnalysis(p: Profile, o: ContentionOptions = {}): Conte
   const buf = stackBuffer(fr);
   const lines = new Float64Array(buf.length);
   const nt = p.sampleTypes.length;
-  const groups = new Map<string, Group>();
+  // Groups by lock site, waiter and the waiter's line (which, with the waiter, fixes the source location).
+  const ids = new StackGroups();
+  const key = new Int32Array(3);
+  const groups: Group[] = [];
   const locationOf = (i: number) => {
     const file = fileOf(fr, buf[i]);
     return file !== "" && lines[i] > 0 ? `${file}:${lines[i]}` : "";
@@ -160,31 +163,31 @@ export function contentionAnalysis(p: Profile, o: ContentionOptions = {}): Conte
       if (masks.app[buf[i]] === 1) break;
     }
     const at = waiter >= 0 ? waiter : site;
-    const location = locationOf(at);
-    const key = `${buf[site]}@${waiter >= 0 ? buf[waiter] : -1}@${location}`;
-    let g = groups.get(key);
-    if (!g) {
-      g = {
+    key[0] = buf[site];
+    key[1] = waiter >= 0 ? buf[waiter] : -1;
+    key[2] = lines[at];
+    const id = ids.id(key, 3);
+    if (id === groups.length) {
+      groups.push({
         lockSite: buf[site],
         primitive: prim,
         waiter: waiter >= 0 ? buf[waiter] : -1,
-        location,
+        location: locationOf(at),
         owner,
         contentions: 0,
         delay: 0,
         callers: new Map(),
-      };
-      groups.set(key, g);
+      });
     }
+    const g = groups[id];
     g.contentions += contentions;
     g.delay += delay;
-    const rest = buf.subarray(site + 1, len);
-    const a = firstAppIndex(rest, rest.length, masks);
+    const a = firstAppIndex(buf, len, masks, site + 1);
     if (a >= 0) {
-      const c = g.callers.get(rest[a]);
+      const c = g.callers.get(buf[a]);
       const v = di >= 0 ? delay : contentions;
       if (c) c.value += v;
-      else g.callers.set(rest[a], { value: v, location: locationOf(site + 1 + a) });
+      else g.callers.set(buf[a], { value: v, location: locationOf(a) });
     }
   }
   const kind = o.kind ?? (ci < 0 && di < 0 ? "unknown" : contentionKind(p, o.path, releases, waits));
@@ -198,7 +201,7 @@ export function contentionAnalysis(p: Profile, o: ContentionOptions = {}): Conte
   const weight = (g: Group) => (di >= 0 ? g.delay : g.contentions);
   const total = di >= 0 ? totalD : totalC;
   const fmt = (v: number) => autoLabel(v, unit);
-  const sorted = [...groups.values()].sort((a, b) => weight(b) - weight(a) || b.contentions - a.contentions);
+  const sorted = [...groups].sort((a, b) => weight(b) - weight(a) || b.contentions - a.contentions);
   const share = (v: number) => (total > 0 ? (v / total) * 100 : 0);
   const sites: LockSite[] = sorted.slice(0, o.maxSites ?? 20).map((g) => {
     const site: LockSite = {

@@ -8,9 +8,9 @@
 import { UserError } from "../errors.ts";
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { type AppCode, appMasks, firstAppIndex } from "./app_code.ts";
+import { appByLocation, type AppCode, appMasks, firstAppOfSample } from "./app_code.ts";
 import { type Finding, type Severity, sortFindings } from "./findings.ts";
-import { framesOf, sampleKind, signatureOf, stackBuffer, stackKey, stackOf, valueIndex } from "./frames.ts";
+import { framesOf, sampleKind, signatureOf, stackBuffer, StackGroups, stackOf, valueIndex } from "./frames.ts";
 import { GOROUTINE_PRESETS } from "./goroutine_presets.ts";
 import { goroutineCount, LEAK_HIGH, LEAK_MEDIUM } from "./goroutines.ts";
 import { exactFunction, StackMatcher, type StackPattern } from "./stack_match.ts";
@@ -83,31 +83,31 @@ export function goroutineCategorize(p: Profile, o: CategorizeOptions = {}): Goro
   }
   const fr = framesOf(p);
   const matcher = new StackMatcher(fr, matchers, "category");
-  const masks = appMasks(fr.names, o.app ?? { prefixes: [] });
+  const byLoc = appByLocation(fr, appMasks(fr.names, o.app ?? { prefixes: [] }));
   const vi = valueIndex(p, ["goroutine", "goroutines"]);
   const buf = stackBuffer(fr);
   const counts = new Float64Array(matchers.length);
   const samples: (string | undefined)[] = new Array(matchers.length);
   const fns = matchers.map(() => new Map<number, number>());
-  const unmatched = new Map<string, { count: number; signature: string }>();
+  const unmatchedIds = new StackGroups();
+  const unmatched: { count: number; signature: string }[] = [];
   let total = 0, uncategorized = 0;
   for (let s = 0; s < p.sampleCount; s++) {
     const n = goroutineCount(p, s, vi);
-    const len = stackOf(fr, s, buf);
     total += n;
     const [c] = matcher.match(s, true);
     if (c === undefined) {
+      const len = stackOf(fr, s, buf);
       uncategorized += n;
-      const key = stackKey(buf, len, 4);
-      const u = unmatched.get(key);
-      if (u) u.count += n;
-      else unmatched.set(key, { count: n, signature: signatureOf(fr, buf, len, 4) });
+      const u = unmatchedIds.id(buf, Math.min(4, len));
+      if (u === unmatched.length) unmatched.push({ count: 0, signature: signatureOf(fr, buf, len, 4) });
+      unmatched[u].count += n;
       continue;
     }
     counts[c] += n;
-    samples[c] ??= signatureOf(fr, buf, len, 6);
-    const a = firstAppIndex(buf, len, masks);
-    if (a >= 0) fns[c].set(buf[a], (fns[c].get(buf[a]) ?? 0) + n);
+    if (samples[c] === undefined) samples[c] = signatureOf(fr, buf, stackOf(fr, s, buf), 6);
+    const a = firstAppOfSample(p, s, byLoc);
+    if (a >= 0) fns[c].set(a, (fns[c].get(a) ?? 0) + n);
   }
   const pct = (n: number) => (total > 0 ? (n / total) * 100 : 0);
   const categories: Category[] = [];
@@ -122,7 +122,7 @@ export function goroutineCategorize(p: Profile, o: CategorizeOptions = {}): Goro
   });
   categories.sort((a, b) => b.count - a.count);
   const out: GoroutineCategories = { total_goroutines: total, categories, uncategorized, findings: [] };
-  const top = [...unmatched.values()].sort((a, b) => b.count - a.count).slice(0, 10);
+  const top = [...unmatched].sort((a, b) => b.count - a.count).slice(0, 10);
   if (top.length > 0) out.top_uncategorized = top.map((u) => ({ signature: u.signature, count: u.count }));
   if (presetsUsed.length > 0) out.presets_used = presetsUsed;
   if (warnings.length > 0) out.warnings = warnings;

@@ -293,6 +293,8 @@ export class StackMatcher {
   #pieceFrom: Int32Array;
   #optFrom: Int32Array;
   #options: Int32Array;
+  /** Per pattern: every literal any of its alternatives needs; none present rules the pattern out at once. */
+  #anyBits: Uint32Array;
 
   /** Compiles `patterns` (invalid RE2 throws a UserError naming `what`). */
   constructor(fr: Frames, patterns: readonly StackPattern[], what = "pattern") {
@@ -353,6 +355,18 @@ export class StackMatcher {
     }
     this.#bits = new Uint32Array(words);
     this.#buf = new Int32Array(fr.depth);
+    this.#anyBits = new Uint32Array(patterns.length * words);
+    for (let p = 0; p < patterns.length; p++) {
+      if (altFrom[p] < 0) continue;
+      for (let a = altFrom[p]; a < altTo[p]; a++) {
+        for (let q = this.#pieceFrom[a]; q < this.#pieceFrom[a + 1]; q++) {
+          for (let o = this.#optFrom[q]; o < this.#optFrom[q + 1]; o++) {
+            const k = this.#options[o];
+            this.#anyBits[p * words + (k >>> 5)] |= 1 << (k & 31);
+          }
+        }
+      }
+    }
   }
 
   #has(k: number): boolean {
@@ -363,6 +377,10 @@ export class StackMatcher {
   #prefilter(p: number): number {
     const from = this.#altFrom[p];
     if (from < 0) return 0;
+    const words = this.#words;
+    let any = 0;
+    for (let w = 0; w < words; w++) any |= this.#bits[w] & this.#anyBits[p * words + w];
+    if (any === 0) return -1;
     const to = this.#altTo[p];
     let possible = false;
     for (let a = from; a < to; a++) {
