@@ -12,7 +12,7 @@ import { compileRE2 } from "../regex/re2.ts";
 import { type AppCode, appMasks, firstAppIndex } from "./app_code.ts";
 import { LOCK_OWNERS, LOCK_PRIMITIVES, PRIMITIVE_ADVICE } from "./contention_patterns.ts";
 import { type Finding, type Severity, sortFindings } from "./findings.ts";
-import { fileOf, framesOf, stackBuffer, StackGroups, stackLinesOf } from "./frames.ts";
+import { fileOf, framesOf, stackBuffer, StackGroups } from "./frames.ts";
 import { exactFunction } from "./stack_match.ts";
 
 /** Which kind of contention profile: mutex (holders, charged at unlock) or block (waiters). */
@@ -128,6 +128,34 @@ export function contentionAnalysis(p: Profile, o: ContentionOptions = {}): Conte
   const masks = appMasks(fr.names, o.app ?? { prefixes: [] });
   const buf = stackBuffer(fr);
   const lines = new Float64Array(buf.length);
+  // Per location: the first of its frames (an index into locFns) that is a primitive, or -1.
+  const primAt = new Int32Array(p.locationCount).fill(-1);
+  for (let l = 0; l < p.locationCount; l++) {
+    for (let j = fr.locStart[l]; j < fr.locStart[l + 1] && primAt[l] < 0; j++) {
+      if (primOf[fr.locFns[j]] >= 0) primAt[l] = j;
+    }
+  }
+  const windowOf = (s: number): number => {
+    const from = p.stackStart[s], to = p.stackStart[s + 1];
+    let i = from;
+    while (i < to && primAt[p.stackLocs[i]] < 0) i++;
+    if (i === to) i = from;
+    let n = 0;
+    let first = true;
+    for (; i < to; i++) {
+      const l = p.stackLocs[i];
+      const start = first && primAt[l] >= 0 ? primAt[l] : fr.locStart[l];
+      first = false;
+      let app = false;
+      for (let j = start; j < fr.locStart[l + 1]; j++) {
+        lines[n] = fr.locLines[j];
+        buf[n++] = fr.locFns[j];
+        if (n > 1 && masks.app[fr.locFns[j]] === 1) app = true;
+      }
+      if (app) break;
+    }
+    return n;
+  };
   const nt = p.sampleTypes.length;
   // Groups by lock site, waiter and the waiter's line (which, with the waiter, fixes the source location).
   const ids = new StackGroups();
@@ -144,11 +172,10 @@ export function contentionAnalysis(p: Profile, o: ContentionOptions = {}): Conte
     if (contentions === 0 && delay === 0) continue;
     totalC += contentions;
     totalD += delay;
-    const len = stackLinesOf(fr, s, buf, lines);
+    // The frames from the lock site (the leaf-most primitive, else the leaf) to the first application frame.
+    const len = windowOf(s);
     if (len === 0) continue;
-    let site = 0;
-    while (site < len && primOf[buf[site]] < 0) site++;
-    if (site === len) site = 0;
+    const site = 0;
     const prim = primOf[buf[site]];
     if (prim >= 0) {
       if (LOCK_PRIMITIVES[prim].release) releases++;

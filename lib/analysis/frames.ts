@@ -56,27 +56,36 @@ export function framesOf(p: Profile): Frames {
 /**
  * The named frames of sample `s`, leaf first (inlined functions before
  * their callers), as function indices written into `out`; returns how many.
+ * With `max`, it stops after the location that reaches `max` frames.
  */
-export function stackOf(fr: Frames, s: number, out: Int32Array): number {
+export function stackOf(fr: Frames, s: number, out: Int32Array, max = Infinity): number {
   const p = fr.profile;
   let n = 0;
-  for (let i = p.stackStart[s]; i < p.stackStart[s + 1]; i++) {
+  for (let i = p.stackStart[s]; i < p.stackStart[s + 1] && n < max; i++) {
     const l = p.stackLocs[i];
     for (let j = fr.locStart[l]; j < fr.locStart[l + 1]; j++) out[n++] = fr.locFns[j];
   }
   return n;
 }
 
-/** {@link stackOf} with the source line of each frame written into `lines` (0 when unknown). */
-export function stackLinesOf(fr: Frames, s: number, out: Int32Array, lines: Float64Array): number {
+/**
+ * The leading frames of sample `s` (as {@link stackOf}) up to and including
+ * the first whose function has `stop[f] === 1`, and at least `min` frames
+ * when the stack has them; the whole stack when no frame stops it. Most
+ * analyses need only where a stack enters application code.
+ */
+export function stackPrefixOf(fr: Frames, s: number, out: Int32Array, stop: Uint8Array, min = 0): number {
   const p = fr.profile;
   let n = 0;
+  let stopped = false;
   for (let i = p.stackStart[s]; i < p.stackStart[s + 1]; i++) {
     const l = p.stackLocs[i];
     for (let j = fr.locStart[l]; j < fr.locStart[l + 1]; j++) {
-      lines[n] = fr.locLines[j];
-      out[n++] = fr.locFns[j];
+      const f = fr.locFns[j];
+      out[n++] = f;
+      if (stop[f] === 1) stopped = true;
     }
+    if (stopped && n >= min) return n;
   }
   return n;
 }

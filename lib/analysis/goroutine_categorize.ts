@@ -97,7 +97,7 @@ export function goroutineCategorize(p: Profile, o: CategorizeOptions = {}): Goro
     total += n;
     const [c] = matcher.match(s, true);
     if (c === undefined) {
-      const len = stackOf(fr, s, buf);
+      const len = stackOf(fr, s, buf, 4);
       uncategorized += n;
       const u = unmatchedIds.id(buf, Math.min(4, len));
       if (u === unmatched.length) unmatched.push({ count: 0, signature: signatureOf(fr, buf, len, 4) });

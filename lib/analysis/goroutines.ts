@@ -18,6 +18,7 @@ import {
   stackBuffer,
   StackGroups,
   stackOf,
+  stackPrefixOf,
   valueIndex,
   valueOf,
 } from "./frames.ts";
@@ -170,7 +171,8 @@ export function goroutineAnalysis(p: Profile, o: GoroutineOptions = {}): Gorouti
   const groupOf = new Int32Array(p.sampleCount).fill(-1);
   for (let s = 0; s < p.sampleCount; s++) {
     const count = goroutineCount(p, s, vi);
-    const len = stackOf(fr, s, buf);
+    // Only the frames up to the first application frame matter here (8 when there is none).
+    const len = stackPrefixOf(fr, s, buf, masks.app, 8);
     total += count;
     const b = blockingOf(rules, buf, len);
     let state = stateKeys.size > 0 ? stateLabel(p, s, stateKeys) : undefined;
@@ -178,7 +180,7 @@ export function goroutineAnalysis(p: Profile, o: GoroutineOptions = {}): Gorouti
     byState[state] = (byState[state] ?? 0) + count;
     const r = reasons.get(b.reason);
     if (r) r.count += count;
-    else reasons.set(b.reason, { count, sample: signatureOf(fr, buf, len, 6) });
+    else reasons.set(b.reason, { count, sample: signatureOf(fr, buf, len >= 6 ? len : stackOf(fr, s, buf), 6) });
     if (len === 0) continue;
     const app = firstAppIndex(buf, len, masks);
     const g = ids.id(buf, parkedPathLength(app, len));

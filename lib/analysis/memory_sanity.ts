@@ -131,7 +131,15 @@ function scanGroups(p: Profile, fr: Frames, masks: AppMasks, indices: number[]):
   const buf = stackBuffer(fr);
   const at = new Int32Array(MEMORY_GROUPS.length);
   const nt = p.sampleTypes.length;
+  // Per location: the groups of its functions, so samples without any are skipped unexpanded.
+  const locBits = new Uint8Array(p.locationCount);
+  for (let l = 0; l < p.locationCount; l++) {
+    for (let j = fr.locStart[l]; j < fr.locStart[l + 1]; j++) locBits[l] |= bits[fr.locFns[j]];
+  }
   for (let s = 0; s < p.sampleCount; s++) {
+    let any = 0;
+    for (let i = p.stackStart[s]; i < p.stackStart[s + 1]; i++) any |= locBits[p.stackLocs[i]];
+    if (any === 0) continue;
     const len = stackOf(fr, s, buf);
     let seen = 0;
     for (let i = 0; i < len; i++) {
@@ -143,15 +151,14 @@ function scanGroups(p: Profile, fr: Frames, masks: AppMasks, indices: number[]):
     if (seen === 0) continue;
     for (let g = 0; g < MEMORY_GROUPS.length; g++) {
       if (!(seen & (1 << g))) continue;
-      const rest = buf.subarray(at[g] + 1, len);
-      const a = firstAppIndex(rest, rest.length, masks);
+      const a = firstAppIndex(buf, len, masks, at[g] + 1);
       indices.forEach((vi, k) => {
         const v = p.values[s * nt + vi];
         if (v === 0) return;
         const x = acc[k][g];
         x.value += v;
         x.fns.set(buf[at[g]], (x.fns.get(buf[at[g]]) ?? 0) + v);
-        if (a >= 0) x.callers.set(rest[a], (x.callers.get(rest[a]) ?? 0) + v);
+        if (a >= 0) x.callers.set(buf[a], (x.callers.get(buf[a]) ?? 0) + v);
       });
     }
   }
