@@ -28,6 +28,8 @@ const ctx = {
 const opts = { n: 5, warmup: 1 };
 
 const calls: [string, Record<string, unknown>][] = [
+  // The yardstick: the README's pprof.top call on bigcpu (about 1 s on an idle machine).
+  ["pprof.top", { profile: big, nodecount: 20 }],
   ["pprof.goroutine_analysis", { profile: big }],
   ["pprof.goroutine_categorize", { profile: big }],
   ["pprof.temporal_analysis", { profile: big }],
