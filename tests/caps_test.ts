@@ -88,6 +88,11 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.baseline_update": (profile) => ({ profile, baseline_path: `${dir}/baselines.json` }),
       "pprof.merge": (a, b) => ({ profiles: [a, b], output_path: `${dir}/merged-${crypto.randomUUID()}.pb.gz` }),
       "pprof.convert": (profile) => ({ profile, output_path: `${dir}/converted-${crypto.randomUUID()}.pb.gz` }),
+      "pprof.memory_sanity": (profile) => ({ heap_profile: FIXTURES + "profiles/heap.pb.gz", cpu_profile: profile }),
+      "pprof.goroutine_analysis": (profile) => ({ profile, min_leak_count: 1, max_leaks: 50 }),
+      "pprof.goroutine_categorize": (profile) => ({ profile }),
+      "pprof.temporal_analysis": (profile) => ({ profile }),
+      "pprof.contention_analysis": (profile) => ({ profile, max_sites: 100 }),
     };
     const registry = createRegistry();
     const names = registry.tools.map((d) => d.name);

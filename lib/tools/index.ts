@@ -29,6 +29,11 @@
  *
  * @module
  */
+import { contentionAnalysisTool } from "./analysis/contention_analysis.ts";
+import { goroutineAnalysisTool } from "./analysis/goroutine_analysis.ts";
+import { goroutineCategorizeTool } from "./analysis/goroutine_categorize.ts";
+import { memorySanityTool } from "./analysis/memory_sanity.ts";
+import { temporalAnalysisTool } from "./analysis/temporal_analysis.ts";
 import { baselineUpdateTool } from "./pprof/baseline_update.ts";
 import { convertTool } from "./pprof/convert_tool.ts";
 import { diffTopTool } from "./pprof/diff_top.ts";
@@ -58,6 +63,11 @@ export function createRegistry(): ToolRegistry {
     diffTopTool,
     regressionCheckTool,
     baselineUpdateTool,
+    memorySanityTool,
+    goroutineAnalysisTool,
+    goroutineCategorizeTool,
+    temporalAnalysisTool,
+    contentionAnalysisTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;
