@@ -5,6 +5,7 @@
  * @module
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
+import { datadogCommands } from "./lib/cli/commands/datadog.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
 import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
@@ -28,6 +29,7 @@ export const commands: CliCommand[] = [
   toolsCommand,
   callCommand,
   ...profctlCommands,
+  ...datadogCommands,
 ];
 
 function mainHelp(): string {

@@ -204,6 +204,10 @@ export async function writeBundle(
     }
     targets.set(path, m);
   }
+  for (const path of targets.keys()) {
+    const info = await Deno.lstat(path).catch(() => undefined);
+    if (info?.isDirectory) throw new BundleError(`cannot write ${path}: a folder of that name is in the way`);
+  }
   const temps: [string, string][] = [];
   try {
     for (const [path, m] of targets) {
@@ -217,7 +221,17 @@ export async function writeBundle(
     await Promise.all(temps.map(([tmp]) => Deno.remove(tmp).catch(() => {})));
     throw e;
   }
-  for (const [tmp, path] of temps) await Deno.rename(tmp, path);
+  const renamed: string[] = [];
+  try {
+    for (const [tmp, path] of temps) {
+      await Deno.rename(tmp, path);
+      renamed.push(path);
+    }
+  } catch (e) {
+    // Half a bundle would pass for a whole one: take back what was renamed.
+    await Promise.all([...temps.map(([tmp]) => tmp), ...renamed].map((p) => Deno.remove(p).catch(() => {})));
+    throw e;
+  }
   const out: WrittenBundle = { files: [], recordings: [], warnings };
   for (const [path, m] of targets) {
     const f = { type: m.type, path, bytes: m.data.length, compression: detectCompression(m.data) };

@@ -183,6 +183,8 @@ export class DatadogDouble {
   /** Delay every download by this much (for cancellation tests). */
   downloadDelayMs = 0;
   #faults = new Map<Endpoint, Fault[]>();
+  /** Aborts the waits of slow answers when the double stops. */
+  #stopping = new AbortController();
   #server: Deno.HttpServer<Deno.NetAddr>;
   #start = performance.now();
   readonly url: string;
@@ -213,7 +215,20 @@ export class DatadogDouble {
 
   /** Stops the server. */
   async stop(): Promise<void> {
+    this.#stopping.abort();
     await this.#server.shutdown();
+  }
+
+  /** Waits `ms`, or less when the client goes away or the double stops. */
+  #sleep(ms: number, client: AbortSignal): Promise<void> {
+    const signal = AbortSignal.any([client, this.#stopping.signal]);
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal.addEventListener("abort", () => {
+        clearTimeout(t);
+        resolve();
+      }, { once: true });
+    });
   }
 
   #violation(what: string): void {
@@ -259,7 +274,7 @@ export class DatadogDouble {
       return Response.json({ errors: ["Forbidden"] }, { status: 403 });
     }
     const fault = this.#faults.get(endpoint)?.shift();
-    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.delayMs) await this.#sleep(fault.delayMs, req.signal);
     if (fault?.reset) return broken();
     if (fault?.malformed) {
       return new Response('{"data": [ {"id": "x"', { headers: { "content-type": "application/json" } });
@@ -274,7 +289,7 @@ export class DatadogDouble {
       case "list":
         return this.#list(req, headers, body);
       case "download":
-        if (this.downloadDelayMs > 0) await new Promise((r) => setTimeout(r, this.downloadDelayMs));
+        if (this.downloadDelayMs > 0) await this.#sleep(this.downloadDelayMs, req.signal);
         return this.#download(u, fault);
       case "search":
         return this.#search(req, u);
