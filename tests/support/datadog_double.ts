@@ -219,9 +219,9 @@ export class DatadogDouble {
     await this.#server.shutdown();
   }
 
-  /** Waits `ms`, or less when the client goes away or the double stops. */
-  #sleep(ms: number, client: AbortSignal): Promise<void> {
-    const signal = AbortSignal.any([client, this.#stopping.signal]);
+  /** Waits `ms`, or less when the double stops. */
+  #sleep(ms: number): Promise<void> {
+    const signal = this.#stopping.signal;
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
       signal.addEventListener("abort", () => {
@@ -274,7 +274,7 @@ export class DatadogDouble {
       return Response.json({ errors: ["Forbidden"] }, { status: 403 });
     }
     const fault = this.#faults.get(endpoint)?.shift();
-    if (fault?.delayMs) await this.#sleep(fault.delayMs, req.signal);
+    if (fault?.delayMs) await this.#sleep(fault.delayMs);
     if (fault?.reset) return broken();
     if (fault?.malformed) {
       return new Response('{"data": [ {"id": "x"', { headers: { "content-type": "application/json" } });
@@ -289,7 +289,7 @@ export class DatadogDouble {
       case "list":
         return this.#list(req, headers, body);
       case "download":
-        if (this.downloadDelayMs > 0) await this.#sleep(this.downloadDelayMs, req.signal);
+        if (this.downloadDelayMs > 0) await this.#sleep(this.downloadDelayMs);
         return this.#download(u, fault);
       case "search":
         return this.#search(req, u);
