@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { createRegistry } from "../lib/tools/index.ts";
-import { diffOutputs, FIXTURES, refText, topRows } from "./golden.ts";
+import { diffOutputs, refText, topRows } from "./golden.ts";
 import { RawServer, startServer } from "./mcp_client.ts";
 import {
   DatadogDouble,
@@ -95,10 +95,6 @@ let shared: Client | undefined;
 async function server(): Promise<Client> {
   return shared ??= await startServer({ env });
 }
-
-addEventListener("unload", () => {
-  // The test runner ends the process; nothing else to do.
-});
 
 Deno.test({
   name: "datadog tools: listed with open-world annotations, read-only unless they write files",
@@ -438,8 +434,11 @@ Deno.test({
     assert.equal(malloc.function, "runtime.mallocgc");
     assert.equal(malloc.before_flat, topRows(refText("ref/cpu/top/stdout.txt"))[0].flat);
     assert.equal(malloc.after_flat, topRows(refText("ref/cpu_after/top/stdout.txt"))[0].flat);
-    assert.match(out.formatted, /^Profile comparison: checkout \(prod\), cpu, single\n={60}\n\nBefore:\n  Timestamp: /);
-    assert.match(out.formatted, /\nTop Changes:\n  - -0\.42s \(1\.48s -> 1\.06s\): runtime\.mallocgc\n/);
+    assert.match(
+      out.formatted,
+      /^Profile comparison: checkout \(prod\), cpu, single\n={60}\n\nBefore:\n {2}Timestamp: /,
+    );
+    assert.match(out.formatted, /\nTop Changes:\n {2}- -0\.42s \(1\.48s -> 1\.06s\): runtime\.mallocgc\n/);
     // The before side's handle is the before file.
     const beforeTop = ok(await call(c, "pprof.top", { profile: r.before_profile.handle, ...ALL })).raw;
     assert.equal(diffOutputs(beforeTop, refText("ref/cpu/top/stdout.txt")), undefined);
@@ -573,7 +572,7 @@ Deno.test({
     });
     assert.ok(Math.abs(avg - (5.92 * 2 + 4.86) / 3) < 1e-9);
     assert.match(out.table, /^Function: runtime\\\.mallocgc\$\nService: checkout, Env: prod\nTime range: /);
-    assert.match(out.table, /\n  0  \S+\s+ 4\.86%    24\.56%  yes\n/);
+    assert.match(out.table, /\n {2}0 {2}\S+\s+ 4\.86% {4}24\.56% {2}yes\n/);
     assert.match(out.table, /\nSummary: Found in 3\/3 profiles\nFlat%: max 5\.92%, min 4\.86%, avg 5\.57%\n/);
     // aggregate: ev-1 + ev-2 merged (go tool pprof's top of that merge), then ev-3 + ev-4 (cpu twice).
     const agg = ok(
@@ -693,7 +692,7 @@ Deno.test({
     ]);
     assert.equal(d.requests("search").length - n, 16);
     assert.deepEqual(disc.result.warnings, ['search for "go.memstats" failed: metrics search failed: status 500']);
-    assert.match(disc.table, /^METRIC NAME {49}  TYPE\n-{70}\ngo\.goroutines {47}  gauge\n/);
+    assert.match(disc.table, /^METRIC NAME {51}TYPE\n-{70}\ngo\.goroutines {49}gauge\n/);
     const t = Date.parse("2026-01-07T10:00:00Z");
     d.series["go.goroutines"] = { points: [[t - 60_000, 800], [t, 812]], tags: ["service:checkout", "env:prod"] };
     d.series["container.memory.rss"] = { points: [[t, 300 * 1048576]], unit: "byte" };
