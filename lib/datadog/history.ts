@@ -7,12 +7,11 @@
  */
 import { UserError } from "../errors.ts";
 import { parsePercent } from "../report/top.ts";
-import { percentage } from "../format/units.ts";
+import { percentage, scale as scaleUnit, scaledLabel } from "../format/units.ts";
 import { compileRE2 } from "../regex/re2.ts";
 import type { Profile } from "../profile/model.ts";
 import { defaultConfig } from "../report/config.ts";
-import { formatValue, newReport } from "../report/report.ts";
-import { topReport } from "../report/top.ts";
+import { newReport } from "../report/report.ts";
 
 /** A pattern as a Go regexp, or, when it is not valid RE2, as the literal text. */
 export function functionPattern(pattern: string): { focus: string; re: RegExp; literal: boolean } {
@@ -41,30 +40,73 @@ export interface FunctionShare {
 
 /**
  * The share of the functions matching `pattern` in `profile` (default sample type): flat = the samples whose leaf
- * is one of them, cum = the samples whose stack contains one of them (what `go tool pprof -focus` keeps), both of
- * the whole profile's total, with values as pprof prints them. `scale` multiplies values (e.g. to one average
- * profile of a merge); percentages are unchanged by it.
+ * frame is one of them, cum = the samples whose stack contains one of them (what `go tool pprof -focus` keeps), both
+ * of the whole profile's total. Computed in one pass over the focused samples' frames (no call graph: a history
+ * measures dozens of profiles). Values are printed as pprof prints them, in the unit its top picks from the smallest sample. `scale`
+ * multiplies values (e.g. to one average profile of a merge); percentages are unchanged by it.
  */
 export function functionShare(profile: Profile, pattern: string, scale = 1): FunctionShare {
   const { focus, re } = functionPattern(pattern);
-  const r = newReport(profile, "top", { ...defaultConfig(), focus, trim: false, nodeFraction: 0, edgeFraction: 0 });
-  const p = r.view.profile;
+  const r = newReport(profile, "top", { ...defaultConfig(), focus });
+  const v = r.view, p = v.profile;
   const stride = p.sampleTypes.length;
-  let cum = 0;
-  for (const s of r.view.samples) cum += Math.abs(p.values[s * stride + r.sampleIndex]);
-  const top = topReport(r);
-  const matching = top.rows.filter((row) => re.test(row.name));
-  const flat = matching.reduce((sum, row) => sum + row.flat, 0);
-  const found = r.view.samples.length > 0 && cum > 0;
+  // Per function: 0 not yet tested, 1 matches, 2 does not.
+  const verdict = new Uint8Array(p.functionCount);
+  const matches = (fn: number) => {
+    if (verdict[fn] === 0) verdict[fn] = re.test(p.strings[p.functionName[fn]]) ? 1 : 2;
+    return verdict[fn] === 1;
+  };
+  const flatByName = new Map<string, number>();
+  let cum = 0, flat = 0, smallest = 0;
+  for (let i = 0; i < v.samples.length; i++) {
+    const w = Math.abs(p.values[v.samples[i] * stride + r.sampleIndex]);
+    cum += w;
+    if (w > 0 && (smallest === 0 || w < smallest)) smallest = w;
+    let leaf = true;
+    for (let j = v.stackFrom[i]; j < v.stackTo[i]; j++) {
+      const l = p.stackLocs[j];
+      if (v.removed[l]) continue;
+      for (let k = v.lineFrom[l]; k < v.lineTo[l]; k++) {
+        const fn = p.lineFunction[v.lines[k]];
+        if (!matches(fn)) {
+          leaf = false;
+          continue;
+        }
+        const name = p.strings[p.functionName[fn]];
+        if (leaf) {
+          flat += w;
+          flatByName.set(name, (flatByName.get(name) ?? 0) + w);
+        } else if (!flatByName.has(name)) flatByName.set(name, 0);
+        leaf = false;
+      }
+      leaf = false;
+    }
+  }
+  const unit = outputUnit(r.sampleUnit, smallest, r.total);
+  const label = (x: number) => (x === 0 ? "0" : scaledLabel(Math.round(x * scale), r.sampleUnit, unit));
+  const functions = [...flatByName.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
   return {
-    found,
-    functions: matching.slice(0, 10).map((row) => row.name),
+    found: v.samples.length > 0 && cum > 0,
+    functions: functions.map(([name]) => name),
     flat: flat * scale,
     cum: cum * scale,
     total: r.total * scale,
-    flat_value: formatValue(r, Math.round(flat * scale)),
-    cum_value: formatValue(r, Math.round(cum * scale)),
+    flat_value: label(flat),
+    cum_value: label(cum),
     flat_percent: parsePercent(percentage(flat, r.total).trim()),
     cum_percent: parsePercent(percentage(cum, r.total).trim()),
   };
+}
+
+/**
+ * pprof's choice of the "minimum" output unit, from the smallest value shown and the total; here the smallest is
+ * that of one sample, as the smallest node of a top usually is (one CPU sample: 10ms, printed in s).
+ */
+function outputUnit(sampleUnit: string, smallest: number, total: number): string {
+  const min = smallest > 0 ? smallest : total;
+  const [, minUnit] = scaleUnit(min, sampleUnit, "minimum");
+  const [, maxUnit] = scaleUnit(total, sampleUnit, "minimum");
+  let unit = minUnit;
+  if (minUnit !== maxUnit && min * 100 < total) [, unit] = scaleUnit(100 * min, sampleUnit, "minimum");
+  return unit !== "" ? unit : sampleUnit;
 }
