@@ -136,14 +136,51 @@ Deno.test({
   },
 });
 
-Deno.test("flags: a negative number after a numeric flag is its value (--index -1), not an unknown flag", () => {
+Deno.test({
+  name: "cli: compare_range, services search, metrics and download_latest_bundle subcommands",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const cmp = await cli([
+      "datadog",
+      "profiles",
+      "compare_range",
+      ...svc,
+      "--before_from",
+      "-3m",
+      "--before_to",
+      "-90s",
+      "--after_from",
+      "-1m",
+      "--out",
+      "cmp",
+    ]);
+    assert.equal(cmp.code, 0, cmp.stderr);
+    assert.match(cmp.stdout, /\nTop Changes:\n {2}- -0\.42s \(1\.48s -> 1\.06s\): runtime\.mallocgc\n/);
+    const s = await cli(["datadog", "services", "search", "--query", "chekout"]);
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stdout, /^best match checkout \(0\.\d+, similar\) of 1 services\n/);
+    d.metricNames = ["go.goroutines"];
+    const m = await cli(["datadog", "metrics", "discover", "--service", "checkout", "--json"]);
+    assert.deepEqual(JSON.parse(m.stdout).result.metrics, [{ name: "go.goroutines", type: "gauge" }]);
+    d.series["go.goroutines"] = { points: [[Date.now() - 1000, 42]] };
+    const at = await cli(["datadog", "metrics_at_timestamp", "--service", "checkout", "--metrics", "go.goroutines"]);
+    assert.equal(at.code, 0, at.stderr);
+    assert.match(at.stdout, /\ngo_goroutines = 42\n?/);
+    const dl = await cli(["profiles", "download_latest_bundle", ...svc, "--out", "latest"]);
+    assert.equal(dl.code, 0, dl.stderr);
+    assert.match(dl.stdout, /^downloaded profile prof-0001-\S+ \(\S+\): cpu, block, heap, mutex, goroutines\n/);
+  },
+});
+
+Deno.test("flags: a negative number or relative time after a flag is its value (--index -1, --from -30m)", () => {
   const specs = {
     index: { type: "integer" as const, help: "" },
     x: { type: "number" as const, help: "" },
     s: { type: "string" as const, help: "" },
   };
-  const { values, positionals } = parseFlags("t", ["--index", "-1", "--x", "-2.5", "--s=a"], specs);
-  assert.deepEqual([values.index, values.x, values.s, positionals], [-1, -2.5, "a", []]);
+  const { values, positionals } = parseFlags("t", ["--index", "-1", "--x", "-2.5", "--s", "-30m"], specs);
+  assert.deepEqual([values.index, values.x, values.s, positionals], [-1, -2.5, "-30m", []]);
 });
 
 Deno.test("cli: every Datadog command has --help, and `pprof-mcp datadog` lists its commands", async () => {

@@ -733,6 +733,75 @@ Deno.test({
 });
 
 Deno.test({
+  name: "faults in every tool: retried to an answer, a warning, or a clear error; no partial file; next steps",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const c = await server();
+    const svc = { service: "checkout", env: "prod" };
+    d.fail("list", { status: 500 });
+    const list = ok(await call(c, "datadog.profiles.list", { ...svc, limit: 1 }));
+    assert.deepEqual(list.next_steps[0].arguments, {
+      ...svc,
+      out_dir: "profiles",
+      profile_id: d.profiles[0].profile_id,
+      event_id: "ev-1",
+    });
+    d.fail("list", { reset: true });
+    assert.equal(ok(await call(c, "datadog.profiles.pick", svc)).result.candidate.event_id, "ev-1");
+    d.fail("list", { status: 429, headers: { "Retry-After": "0" } }, { delayMs: 1500 });
+    const near = ok(await call(c, "datadog.profiles.near_event", { ...svc, event_time: d.profiles[3].timestamp }));
+    assert.equal(near.result.closest_after.event_id, "ev-4");
+    assert.equal(near.next_steps[0].tool, "datadog.profiles.compare_range");
+    d.fail("download", { truncate: true });
+    const cmp = failure(
+      await call(c, "datadog.profiles.compare_range", {
+        ...svc,
+        before_from: "-15m",
+        before_to: "-6m",
+        after_from: "-5m",
+        out_dir: "cmpfault",
+      }),
+    );
+    assert.match(cmp.message, /^failed to download before profile: cannot read the bundle's zip: /);
+    assert.deepEqual(filesUnder(`${base}/cmpfault`), []);
+    const both = ok(
+      await call(c, "datadog.profiles.compare_range", {
+        ...svc,
+        before_from: "-15m",
+        before_to: "-6m",
+        after_from: "-5m",
+      }),
+    );
+    assert.deepEqual(both.next_steps.map((x: { tool: string }) => x.tool), ["pprof.diff_top", "pprof.top"]);
+    const diff = ok(await call(c, "pprof.diff_top", both.next_steps[0].arguments));
+    assert.equal(diff.largest_decrease.name, "runtime.mallocgc");
+    d.fail("download", { reset: true });
+    assert.equal(
+      ok(await call(c, "datadog.profiles.aggregate", { ...svc, window: "1h", limit: 2 })).result.profiles_merged,
+      2,
+    );
+    d.fail("download", { status: 503 });
+    const hist = ok(await call(c, "datadog.function_history", { ...svc, function: "mallocgc", limit: 1 })).result;
+    assert.deepEqual([hist.summary.found_in_profiles, hist.warnings], [1, []]);
+    d.fail("list", { malformed: true });
+    const search = failure(await call(c, "datadog.services.search", { query: "x", refresh: true }));
+    assert.match(search.message, /^unexpected Datadog response from the profiles list: not JSON/);
+    d.fail("search", { reset: true });
+    const disc = ok(await call(c, "datadog.metrics.discover", svc)).result;
+    assert.deepEqual(disc.warnings, [
+      'search for "go.memstats" failed: request to api.us3.datadoghq.com failed: connection reset',
+    ]);
+    d.series["go.goroutines"] = { points: [[Date.now(), 5]] };
+    d.fail("query", { delayMs: 2500 });
+    const at = ok(await call(c, "datadog.metrics_at_timestamp", { service: "checkout", metrics: ["go.goroutines"] }));
+    assert.deepEqual(at.result.warnings, [
+      "query for go.goroutines failed: request to api.us3.datadoghq.com failed: timed out after 2s",
+    ]);
+  },
+});
+
+Deno.test({
   name: "default answers stay under 100 KB with hundreds of profiles and metrics",
   sanitizeResources: false,
   sanitizeOps: false,

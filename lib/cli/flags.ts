@@ -51,9 +51,10 @@ function normalise(args: string[], specs: FlagSpecs): string[] {
           `flag --${name} is a boolean; use --${name} or --${name}=false, not "${s.slice(eq + 1)}"`,
         );}
     }
-    // A negative number after a flag that takes a value is that value (`--index -1`), not a flag.
+    // A negative number or relative time after a flag that takes a value is that value (`--index -1`,
+    // `--from -30m`), not a flag.
     const type = specs[name]?.type;
-    if (eq < 0 && (type === "integer" || type === "number") && /^-\d/.test(args[i + 1] ?? "")) s += "=" + args[++i];
+    if (eq < 0 && type !== undefined && type !== "boolean" && /^-\d/.test(args[i + 1] ?? "")) s += "=" + args[++i];
     out.push(s);
   }
   return out;

@@ -57,7 +57,7 @@ const listCommand: CliCommand = {
     if (r.isError) return await failed(r, !!v.json, io);
     const s = r.structuredContent as Structured;
     const candidates = s.result.candidates as Parameters<typeof candidatesTable>[0];
-    if (v.json) await io.out(jsonText({ ...s, candidates }));
+    if (v.json) await io.out(jsonText({ command: s.command, result: s.result, candidates }));
     else {
       await io.out(candidatesTable(candidates));
       await warn(io, s.result.warnings as string[]);
@@ -93,7 +93,8 @@ const pickCommand: CliCommand = {
     if (r.isError) return await failed(r, !!v.json, io);
     const s = r.structuredContent as Parameters<typeof pickLine>[0];
     if (v.json) {
-      await io.out(jsonText({ ...s, profile: s.result.candidate, warnings: s.result.warnings }));
+      const { command, result } = s;
+      await io.out(jsonText({ command, result, profile: result.candidate, warnings: result.warnings }));
     } else {
       await io.out(pickLine(s));
       await warn(io, s.result.warnings);

@@ -29,6 +29,8 @@ import {
   ddArgs,
   isCancel,
   messageOf,
+  nextSteps,
+  nextStepsField,
   profileType,
   warningsField,
   workDir,
@@ -97,6 +99,7 @@ const output = z.object({
   formatted: z.string(),
   formatted_meta: textMeta,
   raw_meta: textMeta,
+  next_steps: nextStepsField,
 });
 
 type Side = z.infer<typeof side>;
@@ -312,6 +315,14 @@ export async function compareRange(a: z.infer<typeof input>, ctx: ToolContext): 
     formatted: raw,
     formatted_meta: raw_meta,
     raw_meta,
+    next_steps: nextSteps(ctx, [
+      {
+        tool: "pprof.diff_top",
+        arguments: { before: b.side.handle, after: af.side.handle },
+        why: "every function's change, in the profiles' unit",
+      },
+      { tool: "pprof.top", arguments: { profile: af.side.handle }, why: "the hottest functions after the change" },
+    ]),
   };
 }
 

@@ -12,7 +12,7 @@ import { type Candidate, listCandidates, type Listing } from "../../datadog/prof
 import { parseRfc3339, parseTimeArg, resolveWindow, type Window } from "../../datadog/timeparse.ts";
 import { formatFixed, padEnd, padStart } from "../../format/gofmt.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { cliCommand, client, ddArgs, warningsField } from "./common.ts";
+import { cliCommand, client, ddArgs, nextSteps, nextStepsField, warningsField } from "./common.ts";
 
 const DEFAULT_LIMIT = 50;
 /** Page size when reading a whole window (oldest, closest_to_ts). */
@@ -56,6 +56,7 @@ const listResult = z.object({
 const listOutput = z.object({
   command: z.string(),
   result: listResult,
+  next_steps: nextStepsField,
   hint: z.string().optional().describe("When nothing was found: how to find the right service name"),
   searched_service: z.string().optional(),
   searched_env: z.string().optional(),
@@ -111,6 +112,7 @@ export async function profilesList(a: ListArgs, ctx: Pick<ToolContext, "signal" 
       candidates: listing.candidates,
       warnings: [...window.warnings, ...listing.warnings],
     },
+    next_steps: listing.candidates.length > 0 ? downloadStep(ctx, a, listing.candidates[0], "the newest profile") : [],
   };
   if (listing.candidates.length === 0) {
     const search = ctx.toolName("datadog.services.search");
@@ -136,6 +138,7 @@ const pickInput = z.object({
 
 const pickOutput = z.object({
   command: z.string(),
+  next_steps: nextStepsField,
   result: z.object({
     candidate: candidateSchema,
     reason: z.string().describe("latest, oldest, closest_to_ts=<t>, manual_index=<n>, most_samples, anomaly: …"),
@@ -146,7 +149,7 @@ const pickOutput = z.object({
 type PickArgs = z.infer<typeof pickInput>;
 
 /** datadog.profiles.pick's handler. */
-export async function profilesPick(a: PickArgs, ctx: Pick<ToolContext, "signal">) {
+export async function profilesPick(a: PickArgs, ctx: Pick<ToolContext, "signal" | "toolName">) {
   const strategy = a.strategy ?? "latest";
   if (strategy === "closest_to_ts" && (a.target_ts ?? "").trim() === "") {
     throw new UserError('missing required argument "target_ts"', "INVALID_ARGUMENT", {
@@ -214,7 +217,17 @@ export async function profilesPick(a: PickArgs, ctx: Pick<ToolContext, "signal">
       ["index", a.index],
     ]),
     result: { candidate: listing.candidates[choice.index], reason: choice.reason, warnings },
+    next_steps: downloadStep(ctx, a, listing.candidates[choice.index], "the chosen profile"),
   };
+}
+
+/** The next step after listing: download a candidate's bundle. */
+function downloadStep(ctx: Pick<ToolContext, "toolName">, a: ListArgs, c: Candidate, what: string) {
+  return nextSteps(ctx, [{
+    tool: "profiles.download_latest_bundle",
+    arguments: { service: a.service, env: a.env, out_dir: "profiles", profile_id: c.profile_id, event_id: c.event_id },
+    why: `download ${what} and get handles for the pprof.* tools`,
+  }]);
 }
 
 const SAMPLE_KEYS = [

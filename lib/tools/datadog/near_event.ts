@@ -12,7 +12,7 @@ import { formatGoDuration } from "../../format/gotime.ts";
 import { rawPayload } from "../common.ts";
 import { limitArgs, limitsOf, textMeta } from "../pprof/args.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
-import { cliCommand, client, ddArgs, warningsField } from "./common.ts";
+import { cliCommand, client, ddArgs, nextSteps, nextStepsField, warningsField } from "./common.ts";
 import { candidateSchema } from "./list_pick.ts";
 
 const DEFAULT_LIMIT = 10;
@@ -48,6 +48,7 @@ const output = z.object({
   formatted: z.string(),
   formatted_meta: textMeta,
   raw_meta: textMeta,
+  next_steps: nextStepsField,
 });
 
 const timeOf = (c: Candidate) => parseRfc3339(c.timestamp);
@@ -122,6 +123,21 @@ export async function nearEvent(a: z.infer<typeof input>, ctx: ToolContext): Pro
     formatted: raw,
     formatted_meta: raw_meta,
     raw_meta,
+    next_steps: cb && ca
+      ? nextSteps(ctx, [{
+        tool: "datadog.profiles.compare_range",
+        arguments: {
+          service: a.service,
+          env: a.env,
+          before_from: rfc3339(eventMs - w),
+          before_to: rfc3339(eventMs),
+          after_from: rfc3339(eventMs),
+          after_to: rfc3339(eventMs + w),
+          mode: "aggregate",
+        },
+        why: "what changed in the profiles across the event",
+      }])
+      : [],
   };
 }
 
