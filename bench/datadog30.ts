@@ -101,7 +101,7 @@ try {
     `${count}`,
     "--mode",
     "aggregate",
-    "--profiles_per_entry",
+    "--per_entry",
     "5",
     "--json",
   ]);

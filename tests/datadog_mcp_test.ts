@@ -582,7 +582,7 @@ Deno.test({
         function: "runtime\\.mallocgc$",
         limit: 4,
         mode: "aggregate",
-        profiles_per_entry: 2,
+        per_entry: 2,
       }),
     ).result;
     const merged = goRow("ref_extra/cpu_merged/top/stdout.txt", "runtime.mallocgc");

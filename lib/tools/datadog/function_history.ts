@@ -38,10 +38,10 @@ const input = z.object({
   site: ddArgs.site,
   host: ddArgs.host,
   mode: z.enum(["single", "aggregate"]).describe(
-    "single (default): one entry per profile; aggregate: one entry per profiles_per_entry consecutive profiles " +
+    "single (default): one entry per profile; aggregate: each entry merges per_entry consecutive profiles " +
       "merged, since one profile is noise",
   ).optional(),
-  profiles_per_entry: z.number().int().min(1).max(100)
+  per_entry: z.number().int().min(1).max(100)
     .describe(`aggregate mode: profiles merged per entry (default ${DEFAULT_PER_ENTRY})`).optional(),
   ...limitArgs,
 }).strict();
@@ -119,8 +119,8 @@ export async function functionHistory(a: z.infer<typeof input>, ctx: ToolContext
     throw new UserError("function pattern is required", "INVALID_ARGUMENT", { field: "function" });
   }
   const mode = a.mode ?? "single";
-  if (mode === "single" && a.profiles_per_entry !== undefined) {
-    throw new UserError("profiles_per_entry needs mode aggregate", "INVALID_ARGUMENT", { field: "profiles_per_entry" });
+  if (mode === "single" && a.per_entry !== undefined) {
+    throw new UserError("per_entry needs mode aggregate", "INVALID_ARGUMENT", { field: "per_entry" });
   }
   const pattern = functionPattern(a.function);
   const window = resolveWindow(a, Date.now());
@@ -159,7 +159,7 @@ export async function functionHistory(a: z.infer<typeof input>, ctx: ToolContext
       }
     });
   } else {
-    const per = a.profiles_per_entry ?? DEFAULT_PER_ENTRY;
+    const per = a.per_entry ?? DEFAULT_PER_ENTRY;
     const groups: Candidate[][] = [];
     for (let i = 0; i < cs.length; i += per) groups.push(cs.slice(i, i + per));
     let done = 0;
@@ -207,7 +207,7 @@ export async function functionHistory(a: z.infer<typeof input>, ctx: ToolContext
       ["hours", a.hours],
       ["limit", a.limit],
       ["mode", a.mode],
-      ["profiles_per_entry", a.profiles_per_entry],
+      ["per_entry", a.per_entry],
       ["site", a.site],
     ]),
     result,
@@ -272,7 +272,7 @@ export const functionHistoryTool: ToolDef<typeof input, typeof output> = {
     "flat% and cum% in each (cum = samples whose stack passes through it, as pprof's -focus keeps them), and " +
     "max/min/avg over the profiles where it appears. `function` is a Go regexp matched against function names " +
     '(the original matched literal text after a regexp focus, so regexps were reported "not found"). mode ' +
-    "aggregate merges profiles_per_entry profiles per entry (one profile is noise). Measured on pprof-mcp's own " +
+    "aggregate merges per_entry profiles per entry (one profile is noise). Measured on pprof-mcp's own " +
     "engine, 3 downloads at a time, with progress; failures become warnings. Needs DD_API_KEY and DD_APP_KEY.",
   input,
   output,
