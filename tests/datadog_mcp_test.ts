@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Ajv } from "ajv";
 import { createRegistry } from "../lib/tools/index.ts";
 import { diffOutputs, refText, topRows } from "./golden.ts";
 import { RawServer, startServer } from "./mcp_client.ts";
@@ -28,8 +29,14 @@ type Result = {
 
 const LIMIT = 100_000;
 
+// Every answer, payload or error, fits the tool's published output schema (closed objects: no field more or less).
+const ajv = new Ajv({ strict: false });
+const schemas = new Map(createRegistry().list("default").map((t) => [t.name, ajv.compile(t.outputSchema)]));
+
 async function call(c: Client, name: string, args: Record<string, unknown>): Promise<Result> {
   const r = await c.callTool({ name, arguments: args }) as Result;
+  const validate = schemas.get(name)!;
+  assert.ok(validate(r.structuredContent), `${name}: ${ajv.errorsText(validate.errors)}`);
   const size = new TextEncoder().encode(JSON.stringify({ content: r.content, structuredContent: r.structuredContent }))
     .length;
   assert.ok(size < LIMIT, `${name}: a ${size}-byte answer`);
