@@ -116,14 +116,15 @@ export async function collect(
         if (first && !sameTypes(first, p)) {
           out.warnings.push(`profile ${c.profile_id} has other sample types than the first; left out of the merge`);
         } else {
+          // Written first: a profile is merged only once its file is on disk.
+          const w = o.dirOf
+            ? await writeBundle(members, o.dirOf(i, c), o.names.service, o.names.env, o.signal)
+            : undefined;
           merger.add(p, `profile ${c.profile_id}`);
           first ??= p;
           out.merged.push(c);
-          if (o.dirOf) {
-            const w = await writeBundle(members, o.dirOf(i, c), o.names.service, o.names.env, o.signal);
-            const f = fileOfType(w.files, type);
-            if (f) out.files.push(f);
-          }
+          const f = w && fileOfType(w.files, type);
+          if (f) out.files.push(f);
         }
       }
     } catch (e) {
