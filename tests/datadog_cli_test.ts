@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { runCli } from "../cli.ts";
 import { memoryIO } from "../lib/cli/io.ts";
 import { datadogCommands } from "../lib/cli/commands/datadog.ts";
+import { callTool } from "../lib/cli/commands/tool_command.ts";
 import { parseFlags } from "../lib/cli/flags.ts";
-import { diffOutputs, refText } from "./golden.ts";
+import { diffOutputs, FIXTURES, refText } from "./golden.ts";
 import { BINARY_PERMISSIONS, runDeno } from "./permissions.ts";
 import { DatadogDouble, doubleEnv, goBundle, profilesOf } from "./support/datadog_double.ts";
 
@@ -171,6 +172,30 @@ Deno.test({
     assert.equal(dl.code, 0, dl.stderr);
     assert.match(dl.stdout, /^downloaded profile prof-0001-\S+ \(\S+\): cpu, block, heap, mutex, goroutines\n/);
   },
+});
+
+Deno.test("cli: long tool calls show one progress line on a terminal, nothing on a pipe", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const args = (name: string) => ({
+      profiles: [`${FIXTURES}profiles/cpu.pb.gz`, `${FIXTURES}profiles/cpu_after.pb.gz`],
+      output_path: `${out}/${name}.pb.gz`,
+    });
+    const terminal = Object.assign(memoryIO(), { errIsTerminal: () => true });
+    const t = await callTool("pprof.merge", args("t"), terminal);
+    assert.equal(t.isError, false);
+    // One line rewritten in place (carriage return, erase to the end), cleared at the end.
+    assert.equal(
+      terminal.stderr,
+      "\rmerged 1/2 profiles (1/3)\x1b[K\rmerged 2/2 profiles (2/3)\x1b[K" +
+        `\rwriting ${out}/t.pb.gz (3/3)\x1b[K\r\x1b[K`,
+    );
+    const pipe = memoryIO();
+    assert.equal((await callTool("pprof.merge", args("p"), pipe)).isError, false);
+    assert.equal(pipe.stderr, "");
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
 });
 
 Deno.test("flags: a negative number or relative time after a flag is its value (--index -1, --from -30m)", () => {
