@@ -163,6 +163,9 @@ export interface Listing {
   more: boolean;
 }
 
+/** The page size of listings that read a whole window (the oldest profile, the side after an event). */
+export const WINDOW_PAGE = 500;
+
 /** The most pages one listing reads (at 500 a page: 100,000 profiles). */
 export const MAX_PAGES = 200;
 

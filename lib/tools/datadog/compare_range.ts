@@ -7,13 +7,12 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../../errors.ts";
-import { fileOfType } from "../../datadog/download.ts";
 import { resolveSite } from "../../datadog/config.ts";
-import { collect, downloadTo } from "../../datadog/download.ts";
+import { collect, downloadTo, fileOfType } from "../../datadog/download.ts";
 import { diffFiles, diffProfiles, diffReport, type TopChange } from "../../datadog/compare.ts";
 import { DatadogError } from "../../datadog/http.ts";
 import { oldestIndex } from "../../datadog/pick.ts";
-import { type Candidate, listCandidates } from "../../datadog/profiles_api.ts";
+import { type Candidate, listCandidates, WINDOW_PAGE } from "../../datadog/profiles_api.ts";
 import { resolveWindow, type Window } from "../../datadog/timeparse.ts";
 import { encodeProfileGzip } from "../../profile/encode.ts";
 import { loadProfile } from "../../profile/load.ts";
@@ -38,7 +37,6 @@ import {
 } from "./common.ts";
 
 const DEFAULT_PER_SIDE = 10;
-const WINDOW_PAGE = 500;
 
 const input = z.object({
   service: ddArgs.service,

@@ -6,12 +6,11 @@
  */
 import { z } from "zod";
 import { UserError } from "../../errors.ts";
-import { resolveSite } from "../../datadog/config.ts";
+import { envVar, resolveSite } from "../../datadog/config.ts";
 import { downloadTo } from "../../datadog/download.ts";
 import { DatadogError } from "../../datadog/http.ts";
 import { candidateOf, listPage } from "../../datadog/profiles_api.ts";
 import { resolveWindow } from "../../datadog/timeparse.ts";
-import { envVar } from "../../datadog/config.ts";
 import { outputPathArg } from "../paths.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import {

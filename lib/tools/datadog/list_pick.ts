@@ -8,15 +8,13 @@ import { z } from "zod";
 import { UserError } from "../../errors.ts";
 import { resolveSite } from "../../datadog/config.ts";
 import { type Choice, closestIndex, oldestIndex, pickBy, STRATEGIES } from "../../datadog/pick.ts";
-import { type Candidate, listCandidates, type Listing } from "../../datadog/profiles_api.ts";
+import { type Candidate, listCandidates, type Listing, WINDOW_PAGE } from "../../datadog/profiles_api.ts";
 import { parseRfc3339, parseTimeArg, resolveWindow, type Window } from "../../datadog/timeparse.ts";
 import { formatFixed, padEnd, padStart } from "../../format/gofmt.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { cliCommand, client, ddArgs, nextSteps, nextStepsField, warningsField } from "./common.ts";
 
 const DEFAULT_LIMIT = 50;
-/** Page size when reading a whole window (oldest, closest_to_ts). */
-const WINDOW_PAGE = 500;
 
 const listArgs = {
   service: ddArgs.service,

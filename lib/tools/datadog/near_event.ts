@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { resolveSite } from "../../datadog/config.ts";
-import { type Candidate, listCandidates } from "../../datadog/profiles_api.ts";
+import { type Candidate, listCandidates, WINDOW_PAGE } from "../../datadog/profiles_api.ts";
 import { parseDurationArg, parseRfc3339, parseTimeArg, rfc3339 } from "../../datadog/timeparse.ts";
 import { formatGoDuration } from "../../format/gotime.ts";
 import { rawPayload } from "../common.ts";
@@ -16,7 +16,6 @@ import { cliCommand, client, ddArgs, nextSteps, nextStepsField, warningsField } 
 import { candidateSchema } from "./list_pick.ts";
 
 const DEFAULT_LIMIT = 10;
-const WINDOW_PAGE = 500;
 /** A gap longer than this between the last profile before and the first after suggests a restart. */
 const GAP_WARN_MS = 5 * 60_000;
 
