@@ -838,18 +838,19 @@ Deno.test({
 });
 
 Deno.test({
-  name: "aggregate: progress notifications, and a cancel stops the downloads and writes no merged file",
+  name: "aggregate and function_history: progress notifications, and a cancel stops the downloads (no merged file)",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
     const s = new RawServer({ env });
     try {
       await s.initialize();
-      d.downloadDelayMs = 150;
+      // Uncanceled, each call would finish well within the waits below, so the counts show the cancel.
+      d.downloadDelayMs = 100;
       const n = d.requests("download").length;
       const id = await s.request("tools/call", {
         name: "datadog.profiles.aggregate",
-        arguments: { service: "checkout", env: "prod", window: "1h", limit: 12, out_dir: "canceled" },
+        arguments: { service: "checkout", env: "prod", window: "1h", limit: 8, out_dir: "canceled" },
         _meta: { progressToken: "agg" },
       });
       await s.waitFor((m) => m.method === "notifications/progress" && m.params.progressToken === "agg");
@@ -862,9 +863,9 @@ Deno.test({
         }),
       );
       assert.equal(list.result.isError, false);
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 1500));
       const downloads = d.requests("download").length - n;
-      assert.ok(downloads < 12, `the canceled aggregate went on to ${downloads} downloads`);
+      assert.ok(downloads < 8, `the canceled aggregate went on to ${downloads} downloads`);
       const answers = s.received.filter((m) => m.id === id);
       assert.ok(
         answers.length === 0 || answers[0].result?.structuredContent?.error?.code === "CANCELED",
@@ -874,7 +875,19 @@ Deno.test({
       const progress = s.received.filter((m) =>
         m.method === "notifications/progress" && m.params.progressToken === "agg"
       );
-      assert.deepEqual(progress[0].params.total, 13);
+      assert.deepEqual(progress[0].params.total, 9);
+      // function_history's three downloads at a time stop too.
+      const m = d.requests("download").length;
+      const hid = await s.request("tools/call", {
+        name: "datadog.function_history",
+        arguments: { service: "checkout", env: "prod", function: "mallocgc", limit: 12 },
+        _meta: { progressToken: "hist" },
+      });
+      await s.waitFor((x) => x.method === "notifications/progress" && x.params.progressToken === "hist");
+      await s.send({ method: "notifications/cancelled", params: { requestId: hid, reason: "test" } });
+      await new Promise((r) => setTimeout(r, 1000));
+      const histDownloads = d.requests("download").length - m;
+      assert.ok(histDownloads < 12, `the canceled history went on to ${histDownloads} downloads`);
     } finally {
       d.downloadDelayMs = 0;
       await s.close();
