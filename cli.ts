@@ -5,6 +5,7 @@
  * @module
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
+import { datadogCommands } from "./lib/cli/commands/datadog.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { convertCommand } from "./lib/cli/commands/convert.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
@@ -67,6 +68,7 @@ export const commands: CliCommand[] = [
   toolsCommand,
   callCommand,
   ...profctlCommands,
+  ...datadogCommands,
 ];
 
 function mainHelp(): string {

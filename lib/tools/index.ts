@@ -46,6 +46,14 @@ import { tagsTool } from "./pprof/tags.ts";
 import { topTool } from "./pprof/top.ts";
 import { focusPathsTool, tracesHeadTool } from "./pprof/traces.ts";
 import { type ToolDef, ToolRegistry } from "./registry.ts";
+import { aggregateTool } from "./datadog/aggregate.ts";
+import { compareRangeTool } from "./datadog/compare_range.ts";
+import { downloadLatestBundleTool, downloadTool } from "./datadog/download.ts";
+import { functionHistoryTool } from "./datadog/function_history.ts";
+import { profilesListTool, profilesPickTool } from "./datadog/list_pick.ts";
+import { metricsAtTimestampTool, metricsDiscoverTool } from "./datadog/metrics.ts";
+import { nearEventTool } from "./datadog/near_event.ts";
+import { servicesSearchTool } from "./datadog/services_search.ts";
 
 /** A registry holding every tool. */
 export function createRegistry(): ToolRegistry {
@@ -68,6 +76,17 @@ export function createRegistry(): ToolRegistry {
     goroutineCategorizeTool,
     temporalAnalysisTool,
     contentionAnalysisTool,
+    downloadTool,
+    downloadLatestBundleTool,
+    profilesListTool,
+    profilesPickTool,
+    aggregateTool,
+    compareRangeTool,
+    nearEventTool,
+    functionHistoryTool,
+    servicesSearchTool,
+    metricsDiscoverTool,
+    metricsAtTimestampTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;

@@ -109,7 +109,7 @@ export function toolCommand(o: ToolCommandOptions): CliCommand {
   };
 }
 
-/** Calls a tool as the CLI does: this process's sandbox, progress on stderr, Ctrl-C cancels. */
+/** Calls a tool as the CLI does: this process's sandbox, progress on a terminal's stderr, Ctrl-C cancels. */
 export async function callTool(name: string, args: unknown, io: CliIO): Promise<ToolResult> {
   const handles = new HandleRegistry();
   const controller = new AbortController();
@@ -121,14 +121,22 @@ export async function callTool(name: string, args: unknown, io: CliIO): Promise<
   } catch {
     // not available (e.g. no permission or platform): Ctrl-C ends the process as usual
   }
+  // Progress is one line rewritten in place, on a terminal only: a pipe or a log gets the result alone.
+  const terminal = io.errIsTerminal?.() ?? false;
+  let shown = false;
   try {
     return await registry().call(name, args, "default", {
       signal: controller.signal,
-      progress: async (done, total, message) => await io.err(`${message ?? ""} (${done}/${total ?? "?"})\n`),
+      progress: async (done, total, message) => {
+        if (!terminal) return;
+        shown = true;
+        await io.err(`\r${message ?? ""} (${done}/${total ?? "?"})\x1b[K`);
+      },
       sandbox: Sandbox.fromEnv(handles),
       handles,
     });
   } finally {
+    if (shown) await io.err("\r\x1b[K");
     if (listening) Deno.removeSignalListener("SIGINT", onInterrupt);
   }
 }
