@@ -1,0 +1,155 @@
+/**
+ * A flame graph document: the tree of a prepared report with what every
+ * rendering (SVG, HTML, text) prints beside it: title, profile header, value
+ * format and shares, tooltips, and the hottest frames for summaries.
+ *
+ * @module
+ */
+import { percentage } from "../format/units.ts";
+import { formatValue, profileLabels, type Report } from "../report/report.ts";
+import { goBase } from "../util/gopath.ts";
+import { childrenOf, type FlameTree, flameTree, nodeName, reportStacks, type Stacks } from "./flame.ts";
+import { reportFrames } from "../report/report.ts";
+
+/** A flame tree with its texts. */
+export interface FlameDoc {
+  tree: FlameTree;
+  /** "connsync: cpu", "connsync: cpu, candidate vs base". */
+  title: string;
+  /** The profile's header (type, time, duration, filters) on one line. */
+  subtitle: string;
+  /** The profile's header lines as pprof prints them. */
+  header: string[];
+  sampleType: string;
+  /** The total percentages are of: pprof's (all samples before focusing; the base's for a diff). */
+  total: number;
+  /** A value in the profile's unit (`1.48s`, `48.2MB`). */
+  format(v: number): string;
+  /** The line under the drawing: what width means and how many frames are drawn. */
+  footer(shown: number, all: number): string;
+  /** Self and total value of every frame (by graph node id) over all stacks, before pruning. */
+  byFrame: { self: Float64Array; total: Float64Array };
+}
+
+/**
+ * The flame graph document of a prepared report, without paths narrower than
+ * `minFraction` of the whole (0 keeps every path).
+ */
+export function flameDoc(r: Report, minFraction = 0): FlameDoc {
+  const frames = reportFrames(r);
+  const stacks = reportStacks(r, frames);
+  let all = 0;
+  for (let i = 0; i < stacks.count; i++) all += stacks.weight[i];
+  const tree = flameTree(r, all * minFraction, frames, stacks);
+  const p = r.profile;
+  const binary = p.mappings.length > 0 && p.mappings[0].file !== "" ? goBase(p.mappings[0].file) + ": " : "";
+  const diff = tree.baseTotal !== undefined;
+  const header = [...profileLabels(r), ...r.activeFilters.map((f) => "Active filter: " + f)];
+  if (diff) {
+    const c = tree.total[0], b = tree.baseTotal![0];
+    header.push(
+      `Base ${formatValue(r, b)} → candidate ${formatValue(r, c)} (${c >= b ? "+" : ""}${
+        b !== 0 ? ((c - b) / b * 100).toFixed(1) : "∞"
+      }%)`,
+    );
+  }
+  return {
+    tree,
+    title: `${binary}${r.sampleType}${diff ? ", candidate vs base" : ""}`,
+    subtitle: header.join(" · "),
+    header,
+    sampleType: r.sampleType,
+    total: r.total,
+    format: (v) => formatValue(r, v),
+    byFrame: frameWeights(stacks, frames.table.size),
+    footer: (shown, count) =>
+      `Width: ${diff ? "candidate + base " : ""}${r.sampleType} · ${shown} call paths drawn` +
+      (shown < count || minFraction > 0 ? ", narrower ones merged into their caller" : "") + " · pprof-mcp",
+  };
+}
+
+/** A share of the document's total, as pprof prints percentages (`5.92%`). */
+export function share(doc: FlameDoc, v: number): string {
+  return percentage(v, doc.total).trim();
+}
+
+/** A signed value (`+1.2s`, `-300ms`). */
+function signed(doc: FlameDoc, v: number): string {
+  return (v > 0 ? "+" : v < 0 ? "-" : "±") + doc.format(Math.abs(v));
+}
+
+/** The tooltip of node `i`: name, total and self with shares; in a diff both sides and the change. */
+export function frameTooltip(doc: FlameDoc, i: number): string {
+  const t = doc.tree;
+  const name = nodeName(t, i);
+  if (!t.baseTotal || !t.baseSelf) {
+    return `${name}\ntotal ${doc.format(t.total[i])} (${share(doc, t.total[i])}), self ${doc.format(t.self[i])} (${
+      share(doc, t.self[i])
+    })`;
+  }
+  const c = t.total[i], b = t.baseTotal[i];
+  const rel = b !== 0 ? ` (${c >= b ? "+" : ""}${((c - b) / b * 100).toFixed(1)}%)` : "";
+  const only = b === 0 ? "\nonly in the candidate" : c === 0 ? "\nonly in the base" : "";
+  return `${name}\nbase ${doc.format(b)} → candidate ${doc.format(c)}: ${signed(doc, c - b)}${rel}` +
+    `\nself: base ${doc.format(t.baseSelf[i])}, candidate ${doc.format(t.self[i])}${only}`;
+}
+
+/** A frame's weight for summaries. */
+export interface HotFrame {
+  name: string;
+  self: number;
+  self_text: string;
+  self_pct: number;
+  total: number;
+  total_text: string;
+  total_pct: number;
+}
+
+/**
+ * The hottest frames by self value over every stack (a function reached from
+ * many callers counts once, and a recursive one once per stack), and the
+ * heaviest path from the root. In a diff, values are the candidate's.
+ */
+export function hotFrames(doc: FlameDoc, n = 5): { frames: HotFrame[]; path: string[] } {
+  const { self, total } = doc.byFrame;
+  const order = Array.from(self.keys()).sort((a, b) => self[b] - self[a] || total[b] - total[a]).slice(0, n);
+  const all = Math.abs(doc.tree.total[0]) || 1;
+  const frames = order.filter((f) => self[f] !== 0).map((f) => ({
+    name: doc.tree.names[f],
+    self: self[f],
+    self_text: doc.format(self[f]),
+    self_pct: self[f] / all * 100,
+    total: total[f],
+    total_text: doc.format(total[f]),
+    total_pct: total[f] / all * 100,
+  }));
+  const t = doc.tree;
+  const path: string[] = [];
+  for (let i = 0;;) {
+    const kids = childrenOf(t, i);
+    if (kids.length === 0) break;
+    i = kids[0];
+    path.push(t.names[t.frame[i]]);
+  }
+  return { frames, path };
+}
+
+/** Self and total value of every frame (graph node id) over the candidate's stacks. */
+function frameWeights(st: Stacks, size: number): { self: Float64Array; total: Float64Array } {
+  const self = new Float64Array(size);
+  const total = new Float64Array(size);
+  const seen = new Uint32Array(size);
+  for (let i = 0; i < st.count; i++) {
+    if (st.base[i]) continue;
+    const w = st.weight[i];
+    const from = st.start[i], to = st.start[i + 1];
+    if (to > from) self[st.frames[to - 1]] += w;
+    for (let k = from; k < to; k++) {
+      const f = st.frames[k];
+      if (seen[f] === i + 1) continue;
+      seen[f] = i + 1;
+      total[f] += w;
+    }
+  }
+  return { self, total };
+}
