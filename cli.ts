@@ -11,6 +11,7 @@ import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
 import { toolCommand } from "./lib/cli/commands/tool_command.ts";
 import { callCommand, toolsCommand } from "./lib/cli/commands/tools.ts";
+import { callgraphCommand, flamegraphCommand } from "./lib/cli/commands/viz.ts";
 import { type CliIO, EXIT, OutputClosed } from "./lib/cli/io.ts";
 import { VERSION } from "./lib/version.ts";
 
@@ -23,6 +24,8 @@ export const commands: CliCommand[] = [
     summary: "What a profile is: kind, sample types and totals, period, time, label keys.",
     positionals: ["profile"],
   }),
+  flamegraphCommand,
+  callgraphCommand,
   mergeCommand,
   regressionCheckCommand,
   toolsCommand,

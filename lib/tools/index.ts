@@ -40,6 +40,8 @@ import { tagsTool } from "./pprof/tags.ts";
 import { topTool } from "./pprof/top.ts";
 import { focusPathsTool, tracesHeadTool } from "./pprof/traces.ts";
 import { type ToolDef, ToolRegistry } from "./registry.ts";
+import { callgraphTool } from "./viz/callgraph.ts";
+import { flamegraphTool } from "./viz/flamegraph.ts";
 
 /** A registry holding every tool. */
 export function createRegistry(): ToolRegistry {
@@ -56,6 +58,8 @@ export function createRegistry(): ToolRegistry {
     diffTopTool,
     regressionCheckTool,
     baselineUpdateTool,
+    flamegraphTool,
+    callgraphTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;

@@ -8,8 +8,22 @@
 import { percentage } from "../format/units.ts";
 import { formatValue, profileLabels, type Report } from "../report/report.ts";
 import { goBase } from "../util/gopath.ts";
-import { childrenOf, type FlameTree, flameTree, nodeName, reportStacks, type Stacks } from "./flame.ts";
+import {
+  buildTree,
+  childrenOf,
+  type FlameTree,
+  type FrameNames,
+  frameNames,
+  nodeName,
+  reportStacks,
+  type Stacks,
+} from "./flame.ts";
 import { reportFrames } from "../report/report.ts";
+import { UserError } from "../errors.ts";
+import { noMatches } from "../report/tree.ts";
+import { renderHtml } from "./html.ts";
+import { renderSvg } from "./svg.ts";
+import { renderTextSandwich, renderTextTree, sandwichFrame } from "./text.ts";
 
 /** A flame tree with its texts. */
 export interface FlameDoc {
@@ -29,6 +43,9 @@ export interface FlameDoc {
   footer(shown: number, all: number): string;
   /** Self and total value of every frame (by graph node id) over all stacks, before pruning. */
   byFrame: { self: Float64Array; total: Float64Array };
+  /** The stacks the tree was made of, and the frames' names. */
+  stacks: Stacks;
+  frameNames: FrameNames;
 }
 
 /**
@@ -40,7 +57,8 @@ export function flameDoc(r: Report, minFraction = 0): FlameDoc {
   const stacks = reportStacks(r, frames);
   let all = 0;
   for (let i = 0; i < stacks.count; i++) all += stacks.weight[i];
-  const tree = flameTree(r, all * minFraction, frames, stacks);
+  const names = frameNames(frames.table);
+  const tree = buildTree(stacks, names, all * minFraction);
   const p = r.profile;
   const binary = p.mappings.length > 0 && p.mappings[0].file !== "" ? goBase(p.mappings[0].file) + ": " : "";
   const diff = tree.baseTotal !== undefined;
@@ -62,6 +80,8 @@ export function flameDoc(r: Report, minFraction = 0): FlameDoc {
     total: r.total,
     format: (v) => formatValue(r, v),
     byFrame: frameWeights(stacks, frames.table.size),
+    stacks,
+    frameNames: names,
     footer: (shown, count) =>
       `Width: ${diff ? "candidate + base " : ""}${r.sampleType} · ${shown} call paths drawn` +
       (shown < count || minFraction > 0 ? ", narrower ones merged into their caller" : "") + " · pprof-mcp",
@@ -152,4 +172,60 @@ function frameWeights(st: Stacks, size: number): { self: Float64Array; total: Fl
     }
   }
   return { self, total };
+}
+
+/** The formats a flame graph is written in. */
+export type FlameFormat = "svg" | "html" | "text";
+
+/** How to render a flame graph. */
+export interface FlameOptions {
+  format: FlameFormat;
+  /** Text: leave out call paths under this percentage (default 1). */
+  minPct?: number;
+  /** Text: the sandwich of the heaviest function matching this, instead of the whole tree. */
+  sandwich?: RegExp;
+  /** SVG: the image width in pixels (default 1200). */
+  width?: number;
+}
+
+/** A rendered flame graph: its text (SVG, HTML or plain) and the document it was made from. */
+export interface FlameOutput {
+  text: string;
+  doc: FlameDoc;
+  /** For a sandwich: the function it is about. */
+  function?: string;
+}
+
+/**
+ * Renders the flame graph of a prepared report. Each format drops what it
+ * cannot show: the SVG paths under a pixel, the HTML paths under a tenth of
+ * one (at 1200 px), the text paths under `minPct`.
+ *
+ * @throws {NoMatchError} when `sandwich` matches no frame
+ */
+export function renderFlame(r: Report, o: FlameOptions): FlameOutput {
+  if (r.meanIndex !== undefined) {
+    throw new UserError("--mean has no flame graph: a frame's width is a sum, not an average", "INVALID_ARGUMENT", {
+      field: "mean",
+    });
+  }
+  const width = o.width ?? 1200;
+  if (o.format === "svg") {
+    const doc = flameDoc(r, 1 / (width - 20));
+    return { text: renderSvg(doc, { width }), doc };
+  }
+  if (o.format === "html") {
+    const doc = flameDoc(r, 1 / 12000);
+    return { text: renderHtml(doc, r.sampleUnit, r.ratio), doc };
+  }
+  const minPct = o.minPct ?? 1;
+  const doc = flameDoc(r, minPct / 100);
+  if (!o.sandwich) return { text: renderTextTree(doc, { minPct }), doc };
+  const pick = sandwichFrame(doc, o.sandwich);
+  if (!pick) throw noMatches(o.sandwich.source);
+  return {
+    text: renderTextSandwich(doc, doc.stacks, doc.frameNames, pick.frame, pick.others, { minPct }),
+    doc,
+    function: doc.frameNames.names[pick.frame],
+  };
 }
