@@ -98,6 +98,8 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.regression_check": (profile) => ({ profile, checks: [{ function: ".", metric: "cum_pct", max: 100 }] }),
       "pprof.baseline_update": (profile) => ({ profile, baseline_path: `${dir}/baselines.json` }),
       "pprof.merge": (a, b) => ({ profiles: [a, b], output_path: `${dir}/merged-${crypto.randomUUID()}.pb.gz` }),
+      "pprof.flamegraph": (profile) => ({ profile, min_pct: 0.001 }),
+      "pprof.callgraph": (profile) => ({ profile, output_path: `${dir}/graph-${crypto.randomUUID()}.dot` }),
     };
     const registry = createRegistry();
     const names = registry.tools.map((d) => d.name);

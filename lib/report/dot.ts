@@ -11,7 +11,7 @@ import { nodesAboveCum, trimEdges } from "../graph/order.ts";
 import { buildNodeTags, type NodeTagTable, sampleKeys } from "../graph/tags.ts";
 import { removeRedundantEdges, sortNodesByEntropy, topNodesVisual } from "../graph/visual.ts";
 import { goBase } from "../util/gopath.ts";
-import { composeDot, MAX_NODELETS } from "../viz/dot.ts";
+import { composeDot, MAX_NODELETS } from "../graph/dotgraph.ts";
 import { formatValue, type Report, reportFrames, reportGraph, reportLabels, selectOutputUnit } from "./report.ts";
 
 /** A call graph ready to draw. */

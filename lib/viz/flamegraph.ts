@@ -23,7 +23,7 @@ import { UserError } from "../errors.ts";
 import { noMatches } from "../report/tree.ts";
 import { renderHtml } from "./html.ts";
 import { renderSvg } from "./svg.ts";
-import { renderTextSandwich, renderTextTree, sandwichFrame } from "./text.ts";
+import { renderTextSandwich, sandwichFrame, textTreeChunks } from "./text.ts";
 
 /** A flame tree with its texts. */
 export interface FlameDoc {
@@ -190,7 +190,10 @@ export interface FlameOptions {
 
 /** A rendered flame graph: its text (SVG, HTML or plain) and the document it was made from. */
 export interface FlameOutput {
-  text: string;
+  /** The whole text. */
+  readonly text: string;
+  /** The text in chunks of whole lines, produced as they are read (a text tree can be long). */
+  chunks(): Iterable<string>;
   doc: FlameDoc;
   /** For a sandwich: the function it is about. */
   function?: string;
@@ -210,22 +213,33 @@ export function renderFlame(r: Report, o: FlameOptions): FlameOutput {
     });
   }
   const width = o.width ?? 1200;
+  const whole = (text: string, doc: FlameDoc, fn?: string): FlameOutput => ({
+    text,
+    chunks: () => [text],
+    doc,
+    ...(fn ? { function: fn } : {}),
+  });
   if (o.format === "svg") {
     const doc = flameDoc(r, 1 / (width - 20));
-    return { text: renderSvg(doc, { width }), doc };
+    return whole(renderSvg(doc, { width }), doc);
   }
   if (o.format === "html") {
     const doc = flameDoc(r, 1 / 12000);
-    return { text: renderHtml(doc, r.sampleUnit, r.ratio), doc };
+    return whole(renderHtml(doc, r.sampleUnit, r.ratio), doc);
   }
   const minPct = o.minPct ?? 1;
   const doc = flameDoc(r, minPct / 100);
-  if (!o.sandwich) return { text: renderTextTree(doc, { minPct }), doc };
+  if (!o.sandwich) {
+    return {
+      get text() {
+        return [...textTreeChunks(doc, { minPct })].join("");
+      },
+      chunks: () => textTreeChunks(doc, { minPct }),
+      doc,
+    };
+  }
   const pick = sandwichFrame(doc, o.sandwich);
   if (!pick) throw noMatches(o.sandwich.source);
-  return {
-    text: renderTextSandwich(doc, doc.stacks, doc.frameNames, pick.frame, pick.others, { minPct }),
-    doc,
-    function: doc.frameNames.names[pick.frame],
-  };
+  const text = renderTextSandwich(doc, doc.stacks, doc.frameNames, pick.frame, pick.others, { minPct });
+  return whole(text, doc, doc.frameNames.names[pick.frame]);
 }

@@ -41,12 +41,14 @@ function selfNote(doc: FlameDoc, t: FlameTree, i: number, cutoff: number): strin
 
 /**
  * Lines of the subtree of `start`: each path with its values, its children
- * indented below, heaviest first; a path whose whole weight goes to one callee
- * continues on the same line (`a → b → c`).
+ * indented below, heaviest first; a path whose whole weight (but for less
+ * than the cutoff) goes to one callee continues on the same line (`a → b → c`).
  */
-function treeLines(doc: FlameDoc, t: FlameTree, start: number, cutoff: number, indent = ""): string[] {
-  const out: string[] = [];
-  const walk = (i: number, pad: string) => {
+function* treeLines(doc: FlameDoc, t: FlameTree, start: number, cutoff: number, indent = ""): Generator<string> {
+  // Depth first without recursion: trees can be thousands of frames deep.
+  const stack: [number, string][] = [[start, indent]];
+  while (stack.length > 0) {
+    const [i, pad] = stack.pop()!;
     const chain = [i === 0 ? "root" : t.names[t.frame[i]]];
     let last = i;
     for (;;) {
@@ -56,15 +58,15 @@ function treeLines(doc: FlameDoc, t: FlameTree, start: number, cutoff: number, i
       last = kids[0];
       chain.push(t.names[t.frame[last]]);
     }
-    out.push(`${pad}${values(doc, t, last)} ${chain.join(" → ")}${selfNote(doc, t, last, cutoff)}`);
-    for (const c of childrenOf(t, last)) if (widthOf(t, c) >= cutoff) walk(c, pad + "  ");
-  };
-  walk(start, indent);
-  return out;
+    // The line's values are its first frame's (what siblings are sorted by); the chain loses under a cutoff a link.
+    yield `${pad}${values(doc, t, i)} ${chain.join(" → ")}${selfNote(doc, t, last, cutoff)}\n`;
+    const kids = childrenOf(t, last);
+    for (let k = kids.length - 1; k >= 0; k--) if (widthOf(t, kids[k]) >= cutoff) stack.push([kids[k], pad + "  "]);
+  }
 }
 
-/** The indented tree of the hottest paths, with a header that says how to read it. */
-export function renderTextTree(doc: FlameDoc, o: TextOptions = {}): string {
+/** The indented tree of the hottest paths, with a header that says how to read it, in chunks of whole lines. */
+export function* textTreeChunks(doc: FlameDoc, o: TextOptions = {}): Generator<string> {
   const t = doc.tree;
   const minPct = o.minPct ?? 1;
   const cutoff = widthOf(t, 0) * minPct / 100;
@@ -76,7 +78,8 @@ export function renderTextTree(doc: FlameDoc, o: TextOptions = {}): string {
     ...doc.header,
     "",
   ];
-  return [...head, ...treeLines(doc, t, 0, cutoff)].join("\n") + "\n";
+  yield head.join("\n") + "\n";
+  yield* treeLines(doc, t, 0, cutoff);
 }
 
 /** The stacks of one function: from its outermost call up to the root (callers), or down to the leaf (callees). */
@@ -147,7 +150,7 @@ export function renderTextSandwich(
     "",
     "Callers:",
   ];
-  const up = callers.count > 1 ? treeLines(doc, callers, 1, cutoff, "  ") : [];
-  const down = callees.count > 1 ? treeLines(doc, callees, 1, cutoff, "  ") : [];
-  return [...head, ...up, "", "Callees:", ...down].join("\n") + "\n";
+  const up = callers.count > 1 ? [...treeLines(doc, callers, 1, cutoff, "  ")] : [];
+  const down = callees.count > 1 ? [...treeLines(doc, callees, 1, cutoff, "  ")] : [];
+  return head.join("\n") + "\n" + up.join("") + "\nCallees:\n" + down.join("");
 }

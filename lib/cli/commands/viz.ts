@@ -14,7 +14,7 @@ import { writeFileAtomic } from "../../util/atomic.ts";
 import { type FlameFormat, renderFlame } from "../../viz/flamegraph.ts";
 import { dotToSvg, svgToPng } from "../../viz/render.ts";
 import { type CliCommand, requirePositionals } from "../command.ts";
-import { EXIT } from "../io.ts";
+import { EXIT, writeChunks } from "../io.ts";
 import { reportConfigFromFlags, reportFlags, sourcesFromFlags } from "../report_flags.ts";
 import type { FlagValues } from "../flags.ts";
 
@@ -78,7 +78,7 @@ export const flamegraphCommand: CliCommand = {
     });
     for (const w of [...notes, ...r.warnings]) await io.err(w + "\n");
     if (!out) {
-      await io.out(o.text);
+      await writeChunks(io, o.chunks());
       return EXIT.OK;
     }
     const bytes = await write(out, o.text);

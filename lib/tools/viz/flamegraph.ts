@@ -11,7 +11,7 @@ import { UserError } from "../../errors.ts";
 import { compileRE2 } from "../../regex/re2.ts";
 import { shellJoin } from "../../util/shell.ts";
 import { type FlameFormat, hotFrames, renderFlame } from "../../viz/flamegraph.ts";
-import { rawPayload, rawText } from "../common.ts";
+import { rawPayload, rawPayloadOfChunks, rawText } from "../common.ts";
 import { outputPathArg } from "../paths.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { binaryArg, limitArgs, limitsOf, profileArg, reportArgs, textMeta } from "../pprof/args.ts";
@@ -53,8 +53,9 @@ const input = z.object({
       "extension; text when there is no output_path)",
   ).optional(),
   ...baseArgs,
-  min_pct: z.number().min(0).max(100).describe("Text: leave out call paths under this percentage (default 1)")
-    .optional(),
+  min_pct: z.number().min(0.001).max(100).describe(
+    "Text: leave out call paths under this percentage (default 1, at least 0.001)",
+  ).optional(),
   width: z.number().int().min(300).max(20000).describe("SVG: image width in pixels (default 1200)").optional(),
   ...options.shape,
   ...limitArgs,
@@ -145,12 +146,13 @@ export async function pprofFlamegraph(a: Input, ctx: Pick<ToolContext, "signal">
   if (format === "text") {
     const limits = limitsOf(a);
     const written = a.output_path ? await writeDrawing(a.output_path, out.text) : undefined;
+    const narrow = "raise min_pct, or give focus for one function's sandwich";
     const what = out.function ? `sandwich of ${out.function}` : `flame graph of ${doc.title}`;
     return {
       ...common,
       ...(a.output_path ? { output_path: a.output_path, bytes: written } : {}),
       message: `${what} as text; hottest self: ${top}`,
-      ...rawPayload(out.text, report.warnings, limits, "raise min_pct, or give focus for one function's sandwich"),
+      ...rawPayloadOfChunks(out.chunks(), report.warnings, limits, narrow),
     };
   }
   const bytes = await writeDrawing(a.output_path!, out.text);

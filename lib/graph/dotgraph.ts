@@ -6,10 +6,10 @@
  * @module
  */
 import { autoLabel, percentage, scale } from "../format/units.ts";
-import { cumValue, flatValue, type Graph } from "../graph/graph.ts";
-import type { NodeInfo } from "../graph/nodes.ts";
-import { sortEdges } from "../graph/order.ts";
-import { type NodeTags, type NodeTagTable, sortTags, type Tag, tagCum, tagFlat } from "../graph/tags.ts";
+import { cumValue, flatValue, type Graph } from "./graph.ts";
+import type { NodeInfo } from "./nodes.ts";
+import { sortEdges } from "./order.ts";
+import { type NodeTags, type NodeTagTable, sortTags, type Tag, tagCum, tagFlat } from "./tags.ts";
 import { goBase } from "../util/gopath.ts";
 import { nameComponents, shortenFunctionName } from "./names.ts";
 
