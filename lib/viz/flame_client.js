@@ -27,6 +27,7 @@ export function flameApp(data) {
     time: [["ns", 1], ["us", 1e3], ["ms", 1e6], ["s", 1e9], ["hrs", 3600e9]],
   };
   function fmt(v) {
+    if (v === 0) return "0";
     const sign = v < 0 ? "-" : "";
     v = Math.abs(v) * data.unit.factor;
     const units = UNITS[data.unit.kind];
@@ -285,13 +286,13 @@ export function flameApp(data) {
         const l = view.layout(i);
         if (!l || l.w < 0.4) continue;
         const f = tree.f[i];
-        let fill = i === 0 ? "#e8e8e8" : diff ? diffColor(tree.v[i], tree.b[i]) : colors[f];
-        if (matcher && i > 0 && matcher[f]) fill = "#f25cf0";
+        let fill = diff ? diffColor(tree.v[i], tree.b[i]) : f < 0 ? "#e8e8e8" : colors[f];
+        if (matcher && f >= 0 && matcher[f]) fill = "#f25cf0";
         ctx.globalAlpha = l.dim ? 0.55 : 1;
         ctx.fillStyle = fill;
         const w = l.w >= 3 ? l.w - 1 : l.w;
         ctx.fillRect(l.x, l.y, w, ROW - 1);
-        if (diff && i > 0 && w >= 4 && (tree.b[i] === 0 || tree.v[i] === 0)) {
+        if (diff && f >= 0 && w >= 4 && (tree.b[i] === 0 || tree.v[i] === 0)) {
           ctx.strokeStyle = tree.b[i] === 0 ? "#7a0000" : "#0b3a80";
           ctx.lineWidth = 1.5;
           ctx.setLineDash(tree.b[i] === 0 ? [] : [3, 2]);
@@ -300,7 +301,7 @@ export function flameApp(data) {
         }
         const chars = Math.floor((w - 6) / cw);
         if (chars >= 3) {
-          const label = i === 0 ? "root" : labels[f];
+          const label = f < 0 ? "root" : labels[f];
           const text = label.length <= chars ? label : label.slice(0, chars - 1) + "…";
           ctx.fillStyle = "#000";
           ctx.fillText(text, Math.max(l.x, 0) + 3, l.y + ROW / 2);
@@ -332,14 +333,15 @@ export function flameApp(data) {
       const r = canvas.getBoundingClientRect();
       const i = view.hit(e.clientX - r.left, e.clientY - r.top);
       if (i < 0) return;
+      hideTip();
       view.setZoom(i === view.zoom ? Math.max(0, tree.p[i]) : i);
-      if (i > 0) select(tree.f[i]);
+      if (tree.f[i] >= 0) select(tree.f[i]);
     });
     return view;
   }
 
   function tipText(tree, i) {
-    const name = i === 0 ? "root" : names[tree.f[i]];
+    const name = tree.f[i] < 0 ? "root" : names[tree.f[i]];
     const lines = [name];
     if (!diff) {
       lines.push(`total ${fmt(tree.v[i])} (${pct(tree.v[i], data.total)})`);
@@ -457,4 +459,6 @@ export function flameApp(data) {
     },
   };
   mainView.draw();
+  // When the page was ready to use, from the start of navigation (for load-time measurements).
+  globalThis.flameGraph.readyAt = performance.now();
 }

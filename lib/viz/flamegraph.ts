@@ -63,6 +63,8 @@ export function flameDoc(r: Report, minFraction = 0): FlameDoc {
   const binary = p.mappings.length > 0 && p.mappings[0].file !== "" ? goBase(p.mappings[0].file) + ": " : "";
   const diff = tree.baseTotal !== undefined;
   const header = [...profileLabels(r), ...r.activeFilters.map((f) => "Active filter: " + f)];
+  // pprof prints the total on its Duration line; profiles without a duration (heap) get it here.
+  if (p.durationNanos === 0 && !diff) header.push(`Total: ${formatValue(r, tree.total[0])}`);
   if (diff) {
     const c = tree.total[0], b = tree.baseTotal![0];
     header.push(

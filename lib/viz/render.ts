@@ -34,20 +34,12 @@ function graphviz(): Promise<Viz> {
 }
 
 /**
- * The SVG Graphviz draws for a DOT text (`dot -Tsvg`), sized to fit the
- * window it is shown in (as pprof's `-svg` does).
+ * The SVG Graphviz draws for a DOT text (`dot -Tsvg`), at its own size: a
+ * browser shows it readable, with scroll bars and zoom (pprof fits it to the
+ * window and adds a pan-and-zoom script; a static file cannot be zoomed then).
  */
 export async function dotToSvg(dot: string): Promise<string> {
-  const svg = (await graphviz()).renderString(dot, { format: "svg" });
-  return fitToWindow(svg);
-}
-
-/**
- * Makes the outer `<svg>` scale to its viewport: width and height 100%, the
- * drawing's own size kept in its viewBox.
- */
-function fitToWindow(svg: string): string {
-  return svg.replace(/<svg width="([\d.]+)pt" height="([\d.]+)pt"/, '<svg width="100%" height="100%"');
+  return (await graphviz()).renderString(dot, { format: "svg" });
 }
 
 let resvg: Promise<typeof import("@resvg/resvg-wasm")> | undefined;
