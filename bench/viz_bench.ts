@@ -17,8 +17,7 @@ const inputs: [string, Profile][] = [
   ["bigcpu", parseProfile(Deno.readFileSync(fixtures + "big/bigcpu.pb.gz"))],
 ];
 
-const flame = (p: Profile, format: FlameFormat) =>
-  renderFlame(newReport(p, "top", defaultConfig()), { format }).text;
+const flame = (p: Profile, format: FlameFormat) => renderFlame(newReport(p, "top", defaultConfig()), { format }).text;
 const dot = (p: Profile) => renderDot(dotReport(newReport(p, "dot", defaultConfig())));
 
 for (const [name, p] of inputs) {

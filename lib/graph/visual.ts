@@ -38,7 +38,8 @@ function goLog2(x: number): number {
     exp--;
   }
   if (frac === 0.5) return exp - 1;
-  return Math.log(frac) * (1 / Math.LN2) + exp;
+  // Go folds 1/Ln2 to the float64 nearest the exact value, which is LOG2E.
+  return Math.log(frac) * Math.LOG2E + exp;
 }
 
 function edgeEntropy(g: Graph, edges: number[], self: number): number {

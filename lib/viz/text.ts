@@ -74,7 +74,7 @@ export function* textTreeChunks(doc: FlameDoc, o: TextOptions = {}): Generator<s
     `Flame graph of ${doc.title} as a tree: each line is a call path from the root, ${
       t.baseTotal ? "its change (candidate − base) and both values" : "its share of the total and its value"
     }; callees are indented below their caller, heaviest first; a → b means all of a's weight goes through b; ` +
-    `[self …] is time in the frame itself. Paths under ${minPct}% are left out.`,
+    `[self …] is the weight of the frame itself. Paths under ${minPct}% are left out.`,
     ...doc.header,
     "",
   ];
