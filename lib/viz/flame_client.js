@@ -399,6 +399,7 @@ export function flameApp(data) {
   }
 
   function showSandwich(f) {
+    select(f);
     const s = sandwich(f);
     $("swtitle").textContent = `${names[f]}: ${
       diff

@@ -22,7 +22,9 @@ const FONT = 12;
 /** Average advance of a monospace glyph, in em (DejaVu Sans Mono, Menlo, Consolas: 0.55-0.61). */
 const GLYPH = 0.61;
 const MARGIN = 10;
-const TOP = 74;
+/** Height of the title; each header line adds {@link HEADER_LINE}. */
+const TITLE = 56;
+const HEADER_LINE = 16;
 
 /** Escapes text for XML content and attributes, dropping characters XML 1.0 does not allow. */
 export function xmlEscape(s: string): string {
@@ -37,6 +39,24 @@ export function elide(label: string, chars: number): string {
   if (chars < 3) return "";
   const cps = Array.from(label);
   return cps.length <= chars ? label : cps.slice(0, chars - 1).join("") + "…";
+}
+
+/** Items joined by " · " into lines of at most `chars` characters (the last line elided when they do not fit). */
+export function wrapItems(items: string[], chars: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const item of items) {
+    const next = line === "" ? item : `${line} · ${item}`;
+    if (Array.from(next).length <= chars || line === "") line = next;
+    else {
+      lines.push(line);
+      line = item;
+    }
+  }
+  if (line !== "") lines.push(line);
+  const kept = lines.slice(0, maxLines).map((l) => elide(l, chars));
+  if (lines.length > maxLines) kept[maxLines - 1] = elide(kept[maxLines - 1] + " · …", chars);
+  return kept;
 }
 
 /** The colour of a node: by package, or by its change in a differential graph. */
@@ -74,6 +94,9 @@ export function renderSvg(doc: FlameDoc, o: SvgOptions = {}): string {
   let maxDepth = 0;
   for (const i of visible) maxDepth = Math.max(maxDepth, t.depth[i]);
   const legend = t.baseTotal ? 40 : 0;
+  // The header's items (File, Type, Time…), on as many lines as they need (at most 3).
+  const headerLines = wrapItems(doc.header, Math.floor(plot / (12 * 0.56)), 3);
+  const TOP = TITLE + headerLines.length * HEADER_LINE;
   const height = TOP + (maxDepth + 1) * ROW + legend + 28;
   const x = nodeOffsets(t, visible);
   const out: string[] = [];
@@ -95,10 +118,12 @@ export function renderSvg(doc: FlameDoc, o: SvgOptions = {}): string {
       xmlEscape(doc.title)
     }</text>`,
   );
-  out.push(
-    `<text class="h" x="${width / 2}" y="48" text-anchor="middle" font-size="12" fill="#333">${
-      xmlEscape(elide(doc.subtitle, Math.floor(plot / (12 * 0.55))))
-    }</text>`,
+  headerLines.forEach((line, k) =>
+    out.push(
+      `<text class="h" x="${width / 2}" y="${46 + k * HEADER_LINE}" text-anchor="middle" font-size="12" fill="#333">${
+        xmlEscape(line)
+      }</text>`,
+    )
   );
   out.push(`<g class="frames">`);
   const cw = FONT * GLYPH;
