@@ -7,7 +7,8 @@
  */
 import { scaledLabel } from "../format/units.ts";
 import type { Graph } from "../graph/graph.ts";
-import { nodesAboveCum, trimEdges } from "../graph/order.ts";
+import { trimEdges } from "../graph/order.ts";
+import { nodeWeights } from "../graph/weights.ts";
 import { buildNodeTags, type NodeTagTable, sampleKeys } from "../graph/tags.ts";
 import { removeRedundantEdges, sortNodesByEntropy, topNodesVisual } from "../graph/visual.ts";
 import { goBase } from "../util/gopath.ts";
@@ -43,21 +44,29 @@ export function dotReport(r: Report): DotReport {
     return buildNodeTags(r.view, frames, vo, keys, kept, only);
   };
 
-  let g = reportGraph(r, frames);
-  let kept: Uint8Array | undefined;
+  // The first step reads only node weights: the total, and which nodes pass the cum cutoff.
+  const w = nodeWeights(r.view, frames, vo, o.dropNegative);
   let totalValue = 0;
-  for (const n of g.nodes) totalValue += g.flat[n];
+  for (const n of w.nodes) totalValue += w.flat[n];
   const nodeCutoff = Math.abs(Math.trunc(totalValue * o.nodeFraction));
   const edgeCutoff = Math.abs(Math.trunc(totalValue * o.edgeFraction));
   let droppedNodes = 0;
+  let kept: Uint8Array | undefined;
   if (nodeCutoff > 0) {
-    const above = nodesAboveCum(g, nodeCutoff);
-    if (above.count !== g.nodes.length) {
-      droppedNodes = g.nodes.length - above.count;
-      kept = above.kept;
-      g = reportGraph(r, frames, kept);
+    const above = new Uint8Array(frames.table.size);
+    let count = 0;
+    for (const n of w.nodes) {
+      if (Math.abs(w.cum[n]) >= nodeCutoff) {
+        above[n] = 1;
+        count++;
+      }
+    }
+    if (count !== w.nodes.length) {
+      droppedNodes = w.nodes.length - count;
+      kept = above;
     }
   }
+  let g = reportGraph(r, frames, kept);
   const origCount = g.nodes.length;
   sortNodesByEntropy(g);
   let tags: NodeTagTable | undefined;
