@@ -52,3 +52,30 @@ for (const e of entries) {
     assert.equal(await dot(args), ours);
   });
 }
+
+Deno.test("dot: node weights without edges are the graph's own (flat, cum, the nodes kept)", async () => {
+  const { loadSources } = await import("../lib/profile/sources.ts");
+  const { defaultConfig } = await import("../lib/report/config.ts");
+  const { newReport, reportFrames, reportGraph } = await import("../lib/report/report.ts");
+  const { nodeWeights } = await import("../lib/graph/weights.ts");
+  const P = FIXTURES + "profiles/";
+  const cases: [string, string | undefined, Record<string, unknown>][] = [
+    ["cpu.pb.gz", undefined, {}],
+    ["cpu.pb.gz", undefined, { granularity: "lines", hide: "^runtime\\." }],
+    ["heap.pb.gz", undefined, { sampleIndex: "alloc_space" }],
+    ["mutex.pb.gz", undefined, { mean: true }],
+    ["cpu_after.pb.gz", "cpu.pb.gz", {}],
+    ["cpu_after.pb.gz", "cpu.pb.gz", { dropNegative: true }],
+  ];
+  for (const [file, base, cfg] of cases) {
+    const p = await loadSources({ files: [P + file], base: base ? [P + base] : [], diffBase: !!base });
+    const r = newReport(p, "dot", { ...defaultConfig(), ...cfg });
+    const frames = reportFrames(r);
+    const g = reportGraph(r, frames);
+    const w = nodeWeights(r.view, frames, { sampleIndex: r.sampleIndex, meanIndex: r.meanIndex }, r.cfg.dropNegative);
+    const label = `${file} ${JSON.stringify(cfg)}`;
+    assert.deepEqual(w.nodes, g.nodes, label);
+    assert.deepEqual(Array.from(w.flat), Array.from(g.flat), label);
+    assert.deepEqual(Array.from(w.cum), Array.from(g.cum), label);
+  }
+});
