@@ -10,8 +10,10 @@
 
 /** Options of {@link svgToPng}. */
 export interface PngOptions {
-  /** Scale the image to this width in pixels (default: the SVG's own size). */
+  /** Scale the image to this width in pixels (default: the SVG's own size, at most `maxSide`). */
   width?: number;
+  /** The largest width or height drawn at the SVG's own size; larger drawings are scaled down (default 3200). */
+  maxSide?: number;
   /** Background colour (default white). */
   background?: string;
   /**
@@ -66,9 +68,15 @@ export async function svgToPng(svg: string, o: PngOptions = {}): Promise<Uint8Ar
   const m = await rasterizer();
   const k = o.fontScale ?? 1;
   if (k !== 1) svg = svg.replace(/font-size="([\d.]+)"/g, (_, n) => `font-size="${(Number(n) * k).toFixed(2)}"`);
+  // Graphviz sizes its SVG in points; resvg draws 4/3 pixels a point.
+  const size = /<svg[^>]*\swidth="([\d.]+)pt"[^>]*\sheight="([\d.]+)pt"/.exec(svg);
+  const [w, h] = size ? [Number(size[1]) * 4 / 3, Number(size[2]) * 4 / 3] : [0, 0];
+  const max = o.maxSide ?? 3200;
+  let width = o.width;
+  if (width === undefined && Math.max(w, h) > max) width = Math.round(w * max / Math.max(w, h));
   const r = new m.Resvg(svg, {
     background: o.background ?? "#ffffff",
-    fitTo: o.width ? { mode: "width", value: o.width } : { mode: "original" },
+    fitTo: width ? { mode: "width", value: width } : { mode: "original" },
     font: {
       fontBuffers: fonts,
       loadSystemFonts: false,
