@@ -13,6 +13,7 @@ import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
 import { toolCommand } from "./lib/cli/commands/tool_command.ts";
 import { callCommand, toolsCommand } from "./lib/cli/commands/tools.ts";
+import { callgraphCommand, flamegraphCommand } from "./lib/cli/commands/viz.ts";
 import { type CliIO, EXIT, OutputClosed } from "./lib/cli/io.ts";
 import { VERSION } from "./lib/version.ts";
 
@@ -62,6 +63,8 @@ export const commands: CliCommand[] = [
       rss: "container_rss_mb",
     },
   }),
+  flamegraphCommand,
+  callgraphCommand,
   mergeCommand,
   convertCommand,
   regressionCheckCommand,

@@ -93,6 +93,8 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.goroutine_categorize": (profile) => ({ profile }),
       "pprof.temporal_analysis": (profile) => ({ profile }),
       "pprof.contention_analysis": (profile) => ({ profile, max_sites: 100 }),
+      "pprof.flamegraph": (profile) => ({ profile, min_pct: 0.001 }),
+      "pprof.callgraph": (profile) => ({ profile, output_path: `${dir}/graph-${crypto.randomUUID()}.dot` }),
     };
     const registry = createRegistry();
     // The Datadog tools answer from Datadog, not from a profile: tests/datadog_mcp_test.ts checks their default

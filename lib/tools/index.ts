@@ -54,6 +54,8 @@ import { profilesListTool, profilesPickTool } from "./datadog/list_pick.ts";
 import { metricsAtTimestampTool, metricsDiscoverTool } from "./datadog/metrics.ts";
 import { nearEventTool } from "./datadog/near_event.ts";
 import { servicesSearchTool } from "./datadog/services_search.ts";
+import { callgraphTool } from "./viz/callgraph.ts";
+import { flamegraphTool } from "./viz/flamegraph.ts";
 
 /** A registry holding every tool. */
 export function createRegistry(): ToolRegistry {
@@ -87,6 +89,8 @@ export function createRegistry(): ToolRegistry {
     servicesSearchTool,
     metricsDiscoverTool,
     metricsAtTimestampTool,
+    flamegraphTool,
+    callgraphTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;

@@ -9,7 +9,7 @@
 import { UserError } from "../../errors.ts";
 import { HandleRegistry } from "../../tools/handles.ts";
 import { createRegistry } from "../../tools/index.ts";
-import type { ToolDef, ToolRegistry, ToolResult } from "../../tools/registry.ts";
+import { contentText, type ToolDef, type ToolRegistry, type ToolResult } from "../../tools/registry.ts";
 import { Sandbox } from "../../tools/sandbox.ts";
 import type { JsonSchema } from "../../tools/schema.ts";
 import { type CliCommand, jsonText } from "../command.ts";
@@ -143,6 +143,6 @@ export async function callTool(name: string, args: unknown, io: CliIO): Promise<
 
 async function printResult(result: ToolResult, json: boolean, io: CliIO): Promise<void> {
   if (json) await io.out(jsonText(result.structuredContent));
-  else if (!result.isError) await io.out(result.content.map((c) => c.text).join("\n") + "\n");
+  else if (!result.isError) await io.out(contentText(result) + "\n");
   if (result.isError) await io.err(`pprof-mcp: ${result.content[0].text.split("\n")[0]}\n`);
 }
