@@ -5,6 +5,7 @@
  * @module
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
+import { datadogCommands } from "./lib/cli/commands/datadog.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { convertCommand } from "./lib/cli/commands/convert.ts";
 import { fetchCommand } from "./lib/cli/commands/fetch.ts";
@@ -13,6 +14,7 @@ import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
 import { toolCommand } from "./lib/cli/commands/tool_command.ts";
 import { callCommand, toolsCommand } from "./lib/cli/commands/tools.ts";
+import { callgraphCommand, flamegraphCommand } from "./lib/cli/commands/viz.ts";
 import { type CliIO, EXIT, OutputClosed } from "./lib/cli/io.ts";
 import { VERSION } from "./lib/version.ts";
 
@@ -25,6 +27,45 @@ export const commands: CliCommand[] = [
     summary: "What a profile is: kind, sample types and totals, period, time, label keys.",
     positionals: ["profile"],
   }),
+  toolCommand({
+    name: "goroutines",
+    tool: "pprof.goroutine_analysis",
+    summary: "Goroutine states, wait reasons and potential leaks, with the function each is parked in.",
+    positionals: ["profile"],
+  }),
+  toolCommand({
+    name: "goroutine-categories",
+    tool: "pprof.goroutine_categorize",
+    summary: "Goroutines per category (temporal, grpc, http, database, runtime, sync…).",
+    positionals: ["profile"],
+    aliases: { preset: "presets" },
+  }),
+  toolCommand({
+    name: "temporal",
+    tool: "pprof.temporal_analysis",
+    summary: "A Temporal worker's pollers, executing activities and cached workflows.",
+    positionals: ["profile"],
+  }),
+  toolCommand({
+    name: "contention",
+    tool: "pprof.contention_analysis",
+    summary: "Mutex/block profile: delay per lock site, the code behind it, patterns and advice.",
+    positionals: ["profile"],
+  }),
+  toolCommand({
+    name: "memory-sanity",
+    tool: "pprof.memory_sanity",
+    summary: "Why RSS exceeds the Go heap: off-heap memory, churn, goroutine stacks, growth.",
+    positionals: ["heap_profile"],
+    aliases: {
+      base: "base_heap_profile",
+      goroutines: "goroutine_profile",
+      cpu: "cpu_profile",
+      rss: "container_rss_mb",
+    },
+  }),
+  flamegraphCommand,
+  callgraphCommand,
   mergeCommand,
   convertCommand,
   fetchCommand,
@@ -32,6 +73,7 @@ export const commands: CliCommand[] = [
   toolsCommand,
   callCommand,
   ...profctlCommands,
+  ...datadogCommands,
 ];
 
 function mainHelp(): string {

@@ -88,6 +88,13 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.baseline_update": (profile) => ({ profile, baseline_path: `${dir}/baselines.json` }),
       "pprof.merge": (a, b) => ({ profiles: [a, b], output_path: `${dir}/merged-${crypto.randomUUID()}.pb.gz` }),
       "pprof.convert": (profile) => ({ profile, output_path: `${dir}/converted-${crypto.randomUUID()}.pb.gz` }),
+      "pprof.memory_sanity": (profile) => ({ heap_profile: FIXTURES + "profiles/heap.pb.gz", cpu_profile: profile }),
+      "pprof.goroutine_analysis": (profile) => ({ profile, min_leak_count: 1, max_leaks: 50 }),
+      "pprof.goroutine_categorize": (profile) => ({ profile }),
+      "pprof.temporal_analysis": (profile) => ({ profile }),
+      "pprof.contention_analysis": (profile) => ({ profile, max_sites: 100 }),
+      "pprof.flamegraph": (profile) => ({ profile, min_pct: 0.001 }),
+      "pprof.callgraph": (profile) => ({ profile, output_path: `${dir}/graph-${crypto.randomUUID()}.dot` }),
       "pprof.branch_impact.plan": () => ({
         service: "svc",
         out_dir: `${dir}/impact`,
@@ -114,8 +121,8 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       assert.ok((await new Deno.Command("git", { args, cwd: repo, stdout: "null", stderr: "null" }).output()).success);
     }
     const registry = createRegistry();
-    // Tools that answer from a server or a cluster, not from a profile, are checked in their own tests
-    // (tests/local_*_test.ts).
+    // The Datadog tools answer from Datadog, and the local tools from a server or a cluster, not from a profile:
+    // tests/datadog_mcp_test.ts and tests/local_*_test.ts check their answers.
     const names = registry.tools.filter((d) => !d.annotations.openWorldHint).map((d) => d.name);
     assert.deepEqual(names.filter((n) => !(n in calls)), [], "every tool has a default call here");
     for (const [profile, other] of [[big, cpu], [jvm, jvm2]]) {

@@ -20,7 +20,7 @@ async function ours(e: RefEntry): Promise<{ code: number; stdout: string; stderr
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
-for (const e of refEntries(["-top", "-peek", "-tree", "-traces", "-tags", "-raw", "-list"])) {
+for (const e of refEntries(["-top", "-peek", "-tree", "-traces", "-tags", "-raw", "-list", "-dot"])) {
   Deno.test(`golden ${e.argv[3].slice(1)} ${e.set}/${e.profile}/${e.view}`, async () => {
     const r = await ours(e);
     const refErr = e.stderr ? refFile(e, e.stderr).split("\n").filter((l) => l !== "" && !isPprofOnlyNote(l)) : [];

@@ -272,7 +272,8 @@ Deno.test("pprof-mcp fetch URL -o DIR|FILE", async () => {
     const [name] = [...Deno.readDirSync(dir)].map((e) => e.name);
     assert.match(name, /^127\.0\.0\.1_\d+_heap_\d{8}_\d{6}\.pb\.gz$/);
     assert.match(io.stdout, /^fetched the heap profile of 127\.0\.0\.1:\d+ into /);
-    io = memoryIO();
+    // On a terminal, progress is one line rewritten in place.
+    io = Object.assign(memoryIO(), { errIsTerminal: () => true });
     const file = `${dir}/cpu.pb.gz`;
     assert.equal(
       await runCli(["fetch", `${server.origin}/debug/pprof/profile`, "-o", file, "--seconds", "1", "--json"], io),
@@ -287,7 +288,7 @@ Deno.test("pprof-mcp fetch URL -o DIR|FILE", async () => {
     assert.equal(await runCli(["fetch", `${server.origin}/debug/pprof/nothing`, "-o", dir], io), 2);
     assert.match(
       io.stderr,
-      /\npprof-mcp: http:\/\/127\.0\.0\.1:\d+\/debug\/pprof\/nothing: 404 Not Found: Unknown profile/,
+      /^pprof-mcp: http:\/\/127\.0\.0\.1:\d+\/debug\/pprof\/nothing: 404 Not Found: Unknown profile/,
     );
     io = memoryIO();
     assert.equal(await runCli(["fetch", `${server.origin}/debug/pprof/heap`], io), 2);

@@ -137,7 +137,10 @@ Deno.test("tools and call: the registry from the command line", async () => {
   assert.ok(names.length > 0);
   assert.deepEqual(tools.out.trimEnd().split("\n").map((l) => l.split(/\s+/)[0]).sort(), names);
   const codex = JSON.parse((await run("tools", "--json", "--tool-name-mode=codex")).out);
-  assert.deepEqual(codex.tools.map((t: { name: string }) => t.name).sort(), names.map((n) => n.replaceAll(".", "_")));
+  assert.deepEqual(
+    codex.tools.map((t: { name: string }) => t.name).sort(),
+    names.map((n) => n.replaceAll(".", "_")).sort(),
+  );
   Deno.env.set("PPROF_MCP_TOOL_NAME_MODE", "codex");
   try {
     assert.match((await run("tools")).out, /^pprof_diff_top\s/m);

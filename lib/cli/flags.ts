@@ -29,7 +29,8 @@ export type FlagValues = Record<string, boolean | string | number | string[] | u
 function normalise(args: string[], specs: FlagSpecs): string[] {
   const out: string[] = [];
   let rest = false;
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
     if (rest || a === "-" || !a.startsWith("-") || /^-\d/.test(a)) {
       out.push(a);
       continue;
@@ -50,6 +51,10 @@ function normalise(args: string[], specs: FlagSpecs): string[] {
           `flag --${name} is a boolean; use --${name} or --${name}=false, not "${s.slice(eq + 1)}"`,
         );}
     }
+    // A negative number or relative time after a flag that takes a value is that value (`--index -1`,
+    // `--from -30m`), not a flag.
+    const type = specs[name]?.type;
+    if (eq < 0 && type !== undefined && type !== "boolean" && /^-\d/.test(args[i + 1] ?? "")) s += "=" + args[++i];
     out.push(s);
   }
   return out;

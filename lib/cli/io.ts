@@ -11,6 +11,8 @@ export interface CliIO {
   out(text: string): Promise<void>;
   /** Writes to standard error (progress, warnings, errors). */
   err(text: string): Promise<void>;
+  /** Whether standard error is a terminal (progress lines are shown only there); absent means no. */
+  errIsTerminal?(): boolean;
 }
 
 /** Exit codes. */
@@ -67,6 +69,7 @@ export async function writeChunks(io: CliIO, chunks: Iterable<string>): Promise<
 export const processIO: CliIO = {
   out: (text) => writeAll(Deno.stdout, text),
   err: (text) => writeAll(Deno.stderr, text),
+  errIsTerminal: () => Deno.stderr.isTerminal(),
 };
 
 /** An in-memory sink, for tests. */

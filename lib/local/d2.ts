@@ -222,7 +222,11 @@ async function downloadOne(
     signal: ctx.signal,
     marginSeconds: MARGIN_SECONDS,
     progress: (elapsed, total) =>
-      ctx.progress(done + elapsed / total, steps, `recording the ${kind} profile: ${elapsed}/${total} s`),
+      ctx.progress(
+        Math.round((done + elapsed / total) * 100) / 100,
+        steps,
+        `recording the ${kind} profile: ${elapsed}/${total} s`,
+      ),
   });
   const path = await freePath(
     a.out_dir,

@@ -25,7 +25,10 @@ import { StdioTransport } from "./stdio.ts";
 const INSTRUCTIONS =
   "pprof-mcp analyses pprof profiles (Go, Datadog, Node.js…) deterministically: start with pprof.meta or pprof.top, " +
   "then pprof.peek / pprof.list / pprof.focus_paths on the hot functions, pprof.tags for per-tenant or per-endpoint " +
-  "views, and pprof.diff_top or pprof.regression_check to compare profiles. Profiles are paths or handles.";
+  "views, and pprof.diff_top or pprof.regression_check to compare profiles. Profiles are paths or handles. For a " +
+  "service in Datadog (with DD_API_KEY and DD_APP_KEY): datadog.services.search finds its name, " +
+  "profiles.download_latest_bundle or datadog.profiles.aggregate fetch profiles as handles, " +
+  "datadog.profiles.compare_range compares before and after a change.";
 
 /** The instructions the server gives clients: tool names as `mode` exposes them, and the base dir if there is one. */
 export function instructions(registry: ToolRegistry, mode: NameMode, base?: string): string {

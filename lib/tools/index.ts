@@ -29,6 +29,11 @@
  *
  * @module
  */
+import { contentionAnalysisTool } from "./analysis/contention_analysis.ts";
+import { goroutineAnalysisTool } from "./analysis/goroutine_analysis.ts";
+import { goroutineCategorizeTool } from "./analysis/goroutine_categorize.ts";
+import { memorySanityTool } from "./analysis/memory_sanity.ts";
+import { temporalAnalysisTool } from "./analysis/temporal_analysis.ts";
 import { baselineUpdateTool } from "./pprof/baseline_update.ts";
 import { branchImpactExecuteTool, branchImpactPlanTool, branchImpactTool } from "./local/branch_impact.ts";
 import { d2DownloadTool } from "./local/d2_download.ts";
@@ -44,6 +49,16 @@ import { tagsTool } from "./pprof/tags.ts";
 import { topTool } from "./pprof/top.ts";
 import { focusPathsTool, tracesHeadTool } from "./pprof/traces.ts";
 import { type ToolDef, ToolRegistry } from "./registry.ts";
+import { aggregateTool } from "./datadog/aggregate.ts";
+import { compareRangeTool } from "./datadog/compare_range.ts";
+import { downloadLatestBundleTool, downloadTool } from "./datadog/download.ts";
+import { functionHistoryTool } from "./datadog/function_history.ts";
+import { profilesListTool, profilesPickTool } from "./datadog/list_pick.ts";
+import { metricsAtTimestampTool, metricsDiscoverTool } from "./datadog/metrics.ts";
+import { nearEventTool } from "./datadog/near_event.ts";
+import { servicesSearchTool } from "./datadog/services_search.ts";
+import { callgraphTool } from "./viz/callgraph.ts";
+import { flamegraphTool } from "./viz/flamegraph.ts";
 
 /** A registry holding every tool. */
 export function createRegistry(): ToolRegistry {
@@ -61,6 +76,24 @@ export function createRegistry(): ToolRegistry {
     diffTopTool,
     regressionCheckTool,
     baselineUpdateTool,
+    memorySanityTool,
+    goroutineAnalysisTool,
+    goroutineCategorizeTool,
+    temporalAnalysisTool,
+    contentionAnalysisTool,
+    downloadTool,
+    downloadLatestBundleTool,
+    profilesListTool,
+    profilesPickTool,
+    aggregateTool,
+    compareRangeTool,
+    nearEventTool,
+    functionHistoryTool,
+    servicesSearchTool,
+    metricsDiscoverTool,
+    metricsAtTimestampTool,
+    flamegraphTool,
+    callgraphTool,
     fetchTool,
     d2DownloadTool,
     branchImpactTool,

@@ -82,6 +82,8 @@ export interface ToolDef<I extends z.ZodObject<any> = z.ZodObject<any>, O extend
   summary?(out: z.infer<O>): string;
   /** The text body (default: the result as compact JSON). */
   text?(out: z.infer<O>): string;
+  /** Links to files the call wrote, put after the text as `resource_link` content (a file is never inlined). */
+  links?(out: z.infer<O>): ResourceLink[];
   run(args: z.infer<I>, ctx: ToolContext): Promise<z.infer<O>>;
 }
 
@@ -116,9 +118,25 @@ export interface ListedTool {
   annotations: ToolAnnotations & { title: string };
 }
 
-/** A tools/call result. */
+/** A link to a resource (a file the tool wrote), as MCP's `resource_link` content. */
+export interface ResourceLink {
+  type: "resource_link";
+  /** A `file://` URI. */
+  uri: string;
+  name: string;
+  mimeType?: string;
+  description?: string;
+  size?: number;
+}
+
+/** The text of a result's content: its text items (links have none). */
+export function contentText(r: ToolResult): string {
+  return r.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n");
+}
+
+/** A tools/call result: a text item first (the error message, for errors), then any links. */
 export interface ToolResult {
-  content: { type: "text"; text: string }[];
+  content: [{ type: "text"; text: string }, ...ResourceLink[]];
   structuredContent: Record<string, unknown>;
   isError: boolean;
 }
@@ -243,7 +261,7 @@ export class ToolRegistry {
       const summary = def.summary?.(out);
       const body = def.text?.(out) ?? JSON.stringify(out);
       return {
-        content: [{ type: "text", text: summary ? `${summary}\n\n${body}` : body }],
+        content: [{ type: "text", text: summary ? `${summary}\n\n${body}` : body }, ...(def.links?.(out) ?? [])],
         structuredContent: out as Record<string, unknown>,
         isError: false,
       };

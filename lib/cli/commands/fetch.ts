@@ -7,6 +7,7 @@
 import { UserError } from "../../errors.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
+import { contentText } from "../../tools/registry.ts";
 import { callTool } from "./tool_command.ts";
 
 function isDir(path: string): boolean {
@@ -49,7 +50,7 @@ export const fetchCommand: CliCommand = {
       await io.err(`pprof-mcp: ${result.content[0].text.split("\n")[0]}\n`);
       return EXIT.ERROR;
     }
-    if (!v.json) await io.out(result.content.map((c) => c.text).join("\n") + "\n");
+    if (!v.json) await io.out(contentText(result) + "\n");
     return EXIT.OK;
   },
 };

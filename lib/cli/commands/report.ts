@@ -7,6 +7,7 @@
  */
 import { loadSources } from "../../profile/sources.ts";
 import type { Command } from "../../report/config.ts";
+import { dotReport, renderDot } from "../../report/dot.ts";
 import { listReport, renderList } from "../../report/list.ts";
 import { rawReport, renderRaw } from "../../report/raw.ts";
 import { formatValue, newReport, profileLabels, type Report } from "../../report/report.ts";
@@ -18,7 +19,7 @@ import { compileRE2, type GoRegexp } from "../../regex/re2.ts";
 import { type CliCommand, jsonChunks, requirePositionals } from "../command.ts";
 import { EXIT, writeChunks } from "../io.ts";
 import { reportConfigFromFlags, reportFlags, sourcesFromFlags } from "../report_flags.ts";
-import { listJson, rawJson, tagsJson, topJson, tracesJson, treeJson } from "./report_json.ts";
+import { dotJson, listJson, rawJson, tagsJson, topJson, tracesJson, treeJson } from "./report_json.ts";
 
 /** A computed report: its text, in chunks that end with a newline, or its `--json` data. */
 interface Output {
@@ -119,6 +120,14 @@ export const reportCommands: CliCommand[] = [
     run(r, rx, text) {
       const l = listReport(r, rx!, text);
       return { text: () => [renderList(r, l)], json: () => listJson(r, l, (v) => formatValue(r, v)) };
+    },
+  }),
+  reportCommand({
+    name: "dot",
+    summary: "The call graph in Graphviz DOT (the text of `go tool pprof -dot`).",
+    run(r) {
+      const dot = dotReport(r);
+      return { text: () => [renderDot(dot)], json: () => dotJson(r, dot) };
     },
   }),
   reportCommand({

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { cumValue, flatValue } from "../../graph/graph.ts";
+import type { DotReport } from "../../report/dot.ts";
 import type { ListReport } from "../../report/list.ts";
 import type { RawReport } from "../../report/raw.ts";
 import type { NodeRow, Report } from "../../report/report.ts";
@@ -211,5 +213,43 @@ export function rawJson(d: RawReport) {
       build_id: m.buildId,
       flags: m.flags,
     })),
+  };
+}
+
+/** `dot --json`: the drawn call graph as data (nodes numbered as the DOT's N1, N2…). */
+export function dotJson(r: Report, d: DotReport) {
+  const g = d.graph;
+  const names = g.frames.table.names;
+  const ids = new Map(g.nodes.map((n, i) => [n, i + 1]));
+  const edges = [];
+  for (let e = 0; e < g.edges.count; e++) {
+    if (!g.edges.alive[e] || !ids.has(g.edges.src[e])) continue;
+    const w = g.edges.weight[e];
+    edges.push({
+      from: ids.get(g.edges.src[e]) ?? 0,
+      to: ids.get(g.edges.dst[e]) ?? 0,
+      weight: w,
+      weight_text: d.format(w),
+      residual: g.edges.residual[e] === 1,
+      inline: g.edges.inline[e] === 1,
+    });
+  }
+  return {
+    sample_type: r.sampleType,
+    unit: r.outputUnit,
+    total: r.total,
+    total_text: d.format(r.total),
+    header: d.labels,
+    nodes: g.nodes.map((n, i) => ({
+      id: i + 1,
+      name: names[n],
+      flat: flatValue(g, n),
+      flat_text: d.format(flatValue(g, n)),
+      flat_pct: pct(flatValue(g, n), r.total),
+      cum: cumValue(g, n),
+      cum_text: d.format(cumValue(g, n)),
+      cum_pct: pct(cumValue(g, n), r.total),
+    })),
+    edges,
   };
 }

@@ -9,7 +9,7 @@
 import { UserError } from "../../errors.ts";
 import { HandleRegistry } from "../../tools/handles.ts";
 import { createRegistry } from "../../tools/index.ts";
-import type { ToolDef, ToolRegistry, ToolResult } from "../../tools/registry.ts";
+import { contentText, type ToolDef, type ToolRegistry, type ToolResult } from "../../tools/registry.ts";
 import { Sandbox } from "../../tools/sandbox.ts";
 import type { JsonSchema } from "../../tools/schema.ts";
 import { type CliCommand, jsonText } from "../command.ts";
@@ -109,7 +109,7 @@ export function toolCommand(o: ToolCommandOptions): CliCommand {
   };
 }
 
-/** Calls a tool as the CLI does: this process's sandbox, progress on stderr, Ctrl-C cancels. */
+/** Calls a tool as the CLI does: this process's sandbox, progress on a terminal's stderr, Ctrl-C cancels. */
 export async function callTool(name: string, args: unknown, io: CliIO): Promise<ToolResult> {
   const handles = new HandleRegistry();
   const controller = new AbortController();
@@ -121,20 +121,28 @@ export async function callTool(name: string, args: unknown, io: CliIO): Promise<
   } catch {
     // not available (e.g. no permission or platform): Ctrl-C ends the process as usual
   }
+  // Progress is one line rewritten in place, on a terminal only: a pipe or a log gets the result alone.
+  const terminal = io.errIsTerminal?.() ?? false;
+  let shown = false;
   try {
     return await registry().call(name, args, "default", {
       signal: controller.signal,
-      progress: async (done, total, message) => await io.err(`${message ?? ""} (${done}/${total ?? "?"})\n`),
+      progress: async (done, total, message) => {
+        if (!terminal) return;
+        shown = true;
+        await io.err(`\r${message ?? ""} (${done}/${total ?? "?"})\x1b[K`);
+      },
       sandbox: Sandbox.fromEnv(handles),
       handles,
     });
   } finally {
+    if (shown) await io.err("\r\x1b[K");
     if (listening) Deno.removeSignalListener("SIGINT", onInterrupt);
   }
 }
 
 async function printResult(result: ToolResult, json: boolean, io: CliIO): Promise<void> {
   if (json) await io.out(jsonText(result.structuredContent));
-  else if (!result.isError) await io.out(result.content.map((c) => c.text).join("\n") + "\n");
+  else if (!result.isError) await io.out(contentText(result) + "\n");
   if (result.isError) await io.err(`pprof-mcp: ${result.content[0].text.split("\n")[0]}\n`);
 }

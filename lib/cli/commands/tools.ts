@@ -7,7 +7,7 @@
 import { UserError } from "../../errors.ts";
 import { HandleRegistry } from "../../tools/handles.ts";
 import { createRegistry } from "../../tools/index.ts";
-import { configuredNameMode } from "../../tools/registry.ts";
+import { configuredNameMode, contentText } from "../../tools/registry.ts";
 import { Sandbox } from "../../tools/sandbox.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import { EXIT } from "../io.ts";
@@ -67,7 +67,7 @@ export const callCommand: CliCommand = {
         handles,
       },
     );
-    await io.out(v.text ? result.content.map((c) => c.text).join("\n") + "\n" : jsonText(result.structuredContent));
+    await io.out(v.text ? contentText(result) + "\n" : jsonText(result.structuredContent));
     if (result.isError) await io.err(`pprof-mcp: ${result.content[0].text.split("\n")[0]}\n`);
     return result.isError ? EXIT.ERROR : EXIT.OK;
   },
