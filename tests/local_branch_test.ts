@@ -9,9 +9,9 @@
 import assert from "node:assert/strict";
 import { estimateText } from "../lib/local/branch_impact.ts";
 import { goDuration, rebuildOf } from "../lib/local/tilt.ts";
-import { alive, type FakeBin, fakeBin, pod } from "./fakes/fake_bin.ts";
+import { alive, type FakeBin, fakeBin, pod } from "./support/fakes/fake_bin.ts";
 import { FIXTURES } from "./golden.ts";
-import { DEFAULT_FILES, startFixtureServer } from "./local_server.ts";
+import { DEFAULT_FILES, startFixtureServer } from "./support/local_server.ts";
 import { RawServer, startServer } from "./mcp_client.ts";
 import { BINARY_PERMISSIONS } from "./permissions.ts";
 
@@ -402,4 +402,45 @@ Deno.test("branch impact helpers: Go durations, estimates, what counts as a rebu
   const synced = { ...s, lastSync: "2026-01-01T00:02:00Z" };
   assert.equal(rebuildOf(synced, { ...synced, lastSync: "2026-01-01T00:01:00Z" }), undefined);
   assert.equal(rebuildOf(s, { pod: "", startedAt: "", lastSync: "" }), undefined);
+});
+
+Deno.test("pprof.branch_impact.plan in the confined worker: git may run, the work tree must be in the base dir", async () => {
+  const s = await setup();
+  const c = await startServer({ env: serverEnv(s, { PPROF_MCP_BASEDIR: s.repo }), permissions: ["-A"], cwd: s.repo });
+  try {
+    const p = await c.callTool({ name: "pprof.branch_impact.plan", arguments: args(s, { out_dir: "impact" }) }) as Json;
+    assert.equal(p.isError, false, p.content[0].text);
+    assert.equal(p.structuredContent.repo, Deno.realPathSync(s.repo));
+    const outside = await c.callTool({
+      name: "pprof.branch_impact.plan",
+      arguments: args(s, { out_dir: "impact", repo_dir: s.out }),
+    }) as Json;
+    assert.match(outside.structuredContent.error.message, /is outside base dir/);
+  } finally {
+    await c.close();
+  }
+  // Started elsewhere, the confined server cannot even read its working directory: repo_dir is needed.
+  const elsewhere = await startServer({
+    env: serverEnv(s, { PPROF_MCP_BASEDIR: s.repo }),
+    permissions: ["-A"],
+    cwd: s.out,
+  });
+  try {
+    const p = await elsewhere.callTool({
+      name: "pprof.branch_impact.plan",
+      arguments: args(s, { out_dir: "impact" }),
+    }) as Json;
+    assert.match(
+      p.structuredContent.error.message,
+      /^the server's working directory \S+ is outside base dir .*: give repo_dir/,
+    );
+    const given = await elsewhere.callTool({
+      name: "pprof.branch_impact.plan",
+      arguments: args(s, { out_dir: "impact", repo_dir: "." }),
+    }) as Json;
+    assert.equal(given.isError, false, given.content[0].text);
+  } finally {
+    await elsewhere.close();
+    await teardown(s);
+  }
 });

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { parseToken } from "../lib/local/d2.ts";
 import { loadSettings } from "../lib/local/settings.ts";
-import { alive, type FakeBin, fakeBin, pod } from "./fakes/fake_bin.ts";
-import { DEFAULT_FILES, startFixtureServer } from "./local_server.ts";
+import { alive, type FakeBin, fakeBin, pod } from "./support/fakes/fake_bin.ts";
+import { DEFAULT_FILES, startFixtureServer } from "./support/local_server.ts";
 import { RawServer, startServer } from "./mcp_client.ts";
 import { BINARY_PERMISSIONS } from "./permissions.ts";
 

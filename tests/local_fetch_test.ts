@@ -13,7 +13,7 @@ import { HandleRegistry } from "../lib/tools/handles.ts";
 import { createRegistry } from "../lib/tools/index.ts";
 import { Sandbox } from "../lib/tools/sandbox.ts";
 import { FIXTURES } from "./golden.ts";
-import { DEFAULT_FILES, freePort, startFixtureServer } from "./local_server.ts";
+import { DEFAULT_FILES, freePort, startFixtureServer } from "./support/local_server.ts";
 import { startServer } from "./mcp_client.ts";
 
 // deno-lint-ignore no-explicit-any

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { UserError } from "../../errors.ts";
 import { executePlan, type ImpactParams, makePlan, runBranchImpact } from "../../local/branch_impact.ts";
 import { rankedValue } from "../../local/impact_compare.ts";
 import { exposeFindings, findingsField } from "../findings.ts";
@@ -137,12 +138,42 @@ function paramsOf(a: ImpactArgs, ctx: Pick<ToolContext, "sandbox">): ImpactParam
     warmup_delay: a.warmup_delay,
     captures: a.captures,
     // The server's working directory, confined like any path argument.
-    repo_dir: a.repo_dir ?? ctx.sandbox.resolve("repo_dir", Deno.cwd()),
+    repo_dir: a.repo_dir ?? serverRepoDir(ctx),
     tilt_resource: a.tilt_resource,
     settings: settingArgs(a),
     movers: a.movers,
     cum: a.cum,
   };
+}
+
+/** The server's working directory, which a server confined to its base dir may not even read. */
+function workingDirectory(): string {
+  try {
+    return Deno.cwd();
+  } catch {
+    throw new UserError(
+      "the server's working directory is outside what it may read (PPROF_MCP_BASEDIR): give repo_dir, a folder of " +
+        "the git work tree inside the base dir",
+      "INVALID_ARGUMENT",
+      { field: "repo_dir" },
+    );
+  }
+}
+
+/** The server's working directory as the default work tree, inside the base dir when there is one. */
+function serverRepoDir(ctx: Pick<ToolContext, "sandbox">): string {
+  const cwd = workingDirectory();
+  try {
+    return ctx.sandbox.resolve("repo_dir", cwd);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    throw new UserError(
+      `the server's working directory ${cwd} is outside base dir ${ctx.sandbox.base}: give repo_dir, a folder of ` +
+        "the git work tree inside the base dir",
+      "INVALID_ARGUMENT",
+      { field: "repo_dir" },
+    );
+  }
 }
 
 function impactContext(ctx: ToolContext) {

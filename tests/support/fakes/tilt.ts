@@ -1,6 +1,6 @@
 /**
  * A stand-in for the Tilt CLI in the tests of branch impact, run through a shell script first on the PATH
- * (`tests/fakes/fake_bin.ts`). It records every call in `<state>/calls.jsonl` and answers `tilt get
+ * (`tests/support/fakes/fake_bin.ts`). It records every call in `<state>/calls.jsonl` and answers `tilt get
  * kubernetesdiscovery [NAME] -o json` and `tilt get liveupdate -o json` for the resources of
  * `<state>/tilt_resources.json`, from the git checkout in its working directory, as if Tilt rebuilt on every
  * checkout: by `<state>/tilt_mode`, `recreate` names the pod after the commit, `restart` gives its container the

@@ -1,6 +1,6 @@
 /**
  * A stand-in for kubectl in the tests of the dev-cluster tools, run through a shell script the test writes first
- * on the PATH (`fakeBin` in `tests/fakes/fake_bin.ts`). It records every call (pid, arguments, working directory)
+ * on the PATH (`fakeBin` in `tests/support/fakes/fake_bin.ts`). It records every call (pid, arguments, working directory)
  * in `<state>/calls.jsonl`, lists the pods of `<state>/pods.json` for `get pods` (filtered by `-l`), and for
  * `port-forward` listens on the local port and forwards each connection to the address in the pod's
  * `fake/target` annotation (a real server of the test), recording its pid in `<state>/forwards.jsonl`.

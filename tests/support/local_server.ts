@@ -3,7 +3,7 @@
  * `/debug/pprof/<name>` the way net/http/pprof does (a CPU profile after `seconds`, 404 "Unknown profile", 400 for a
  * capture longer than its write timeout, the HTML index), and the d2 token endpoint, and records every request.
  */
-import { FIXTURES } from "./golden.ts";
+import { FIXTURES } from "../golden.ts";
 
 /** What a request was. */
 export interface SeenRequest {

@@ -1,6 +1,6 @@
 /**
  * Fake programs for the tests of the dev-cluster tools: a folder with shell scripts named like the real programs
- * (`kubectl`, `tilt`) that run the stand-ins of `tests/fakes/` with their state folder, to be put first on the PATH
+ * (`kubectl`, `tilt`) that run the stand-ins of `tests/support/fakes/` with their state folder, to be put first on the PATH
  * of the server under test. Also what the stand-ins recorded.
  */
 const here = new URL(".", import.meta.url).pathname;
@@ -28,7 +28,7 @@ function lines(file: string) {
   }
 }
 
-/** Writes the scripts for `programs` (stand-ins `tests/fakes/<program>.ts`) into a new temporary folder. */
+/** Writes the scripts for `programs` (stand-ins `tests/support/fakes/<program>.ts`) into a new temporary folder. */
 export async function fakeBin(programs: string[]): Promise<FakeBin> {
   const root = await Deno.makeTempDir({ prefix: "pprof-mcp-fakebin-" });
   const bin = `${root}/bin`, state = `${root}/state`;
