@@ -5,6 +5,7 @@
  * @module
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
+import { servicesProfctl, storylinesProfctl } from "./lib/cli/commands/analysis_profctl.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
 import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
@@ -23,11 +24,21 @@ export const commands: CliCommand[] = [
     summary: "What a profile is: kind, sample types and totals, period, time, label keys.",
     positionals: ["profile"],
   }),
+  toolCommand({ name: "storylines", tool: "pprof.storylines", positionals: ["profile"] }),
+  toolCommand({ name: "alloc-paths", tool: "pprof.alloc_paths", positionals: ["profile"] }),
+  toolCommand({ name: "overhead", tool: "pprof.overhead_report", positionals: ["profile"] }),
+  toolCommand({ name: "explain-overhead", tool: "pprof.explain_overhead" }),
+  toolCommand({ name: "trace-source", tool: "pprof.trace_source", positionals: ["profile", "function"] }),
+  toolCommand({ name: "vendor", tool: "pprof.vendor_analyze", positionals: ["profile"] }),
+  toolCommand({ name: "detect-repo", tool: "pprof.detect_repo", positionals: ["profile"] }),
+  toolCommand({ name: "suggest-fix", tool: "pprof.suggest_fix", positionals: ["profile"] }),
   mergeCommand,
   regressionCheckCommand,
   toolsCommand,
   callCommand,
   ...profctlCommands,
+  storylinesProfctl,
+  servicesProfctl,
 ];
 
 function mainHelp(): string {

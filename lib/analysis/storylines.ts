@@ -1,0 +1,506 @@
+/**
+ * `pprof.storylines`' analysis: the few hot paths that explain a profile. It walks the `-top -cum` table and
+ * keeps the rows that tell a different story (a wrapper with the weight of its callee, or a library's internals
+ * under its entry point, add nothing), then for each one the heaviest stack through it, where its time ends
+ * up, the first frame of your code on that stack, recursion and stacks cut at the profiler's depth limit, and
+ * peek/list evidence.
+ *
+ * @module
+ */
+import { percentage } from "../format/units.ts";
+import { cumValue, flatValue } from "../graph/graph.ts";
+import { inlineLabels, sortNodes } from "../graph/order.ts";
+import type { Profile } from "../profile/model.ts";
+import { formatValue, type Report, selectOutputUnit } from "../report/report.ts";
+import { parseSeconds, type TextRow } from "../report/top.ts";
+import { type AppCode, appCode, type AppHints } from "./app_code.ts";
+import { goPackage } from "./code_names.ts";
+import { type EvidenceConfig, listText, type PeekGraph, peekGraph, peekText, type SourceAccess } from "./evidence.ts";
+import { type Finding, sortFindings } from "./findings.ts";
+import { type NameTable, nameTable, pprofValue, share, typeIndex } from "./profile_facts.ts";
+import { exactName } from "./quote_meta.ts";
+
+/** Options of {@link storylines}. */
+export interface StorylineOptions {
+  /** How many storylines (2..6, default 4). */
+  n?: number;
+  focus?: string;
+  ignore?: string;
+  /** Sample type; default alloc_space for heap profiles that have it, else pprof's default. */
+  sampleIndex?: string;
+  app?: AppHints;
+  /** Source access for -list evidence of the first app frame; none: no list evidence. */
+  source?: SourceAccess;
+  /** The profile argument, for commands and next steps. */
+  profilePath?: string;
+  /** The repo_root argument, for next steps that list sources. */
+  repoRoot?: string;
+}
+
+/** A function with a weight and its share of the total. */
+export interface Weighted {
+  function: string;
+  value: number;
+  percentage: number;
+}
+
+/** One storyline. */
+export interface Storyline {
+  leaf_hotspot: string;
+  cum: string;
+  cum_pct: string;
+  cum_value: number;
+  /** The hot path through the hot spot, root first: its heaviest callers, then its heaviest callees. */
+  call_chain: string[] | null;
+  /** Where the hot spot's time ends: the leaf functions of its samples, by weight. */
+  time_goes_to: Weighted[];
+  first_app_frame: string;
+  /** The most times the hot spot appears in one stack (more than 1: recursion). */
+  recursion_depth: number;
+  /** Weight of the hot spot's samples whose stacks were cut at the profiler's depth limit, and its share. */
+  truncated_value?: number;
+  truncated_pct?: number;
+  evidence: {
+    top_row: TextRow;
+    peek_leaf?: string;
+    peek_first_app?: string;
+    list_first_app?: string;
+  };
+  warnings?: string[];
+}
+
+/** The result of {@link storylines}. */
+export interface StorylinesResult {
+  sample_type: string;
+  unit: string;
+  total: number;
+  storylines: Storyline[];
+  app_code: Omit<AppCode, "isApp">;
+  /** The flags of the equivalent `go tool pprof` top call. */
+  command_flags: string[];
+  /** The deepest stack in the profile (Go's CPU profiler keeps at most 64 frames). */
+  max_stack_depth: number;
+  findings: Finding[];
+}
+
+/** The default sample type of storylines: alloc_space for heap profiles with both alloc and inuse types. */
+export function storylineSampleIndex(p: Profile): string {
+  const alloc = typeIndex(p, "alloc_space", "alloc_objects") >= 0;
+  const inuse = typeIndex(p, "inuse_space", "inuse_objects") >= 0;
+  return alloc && inuse && typeIndex(p, "alloc_space") >= 0 ? "alloc_space" : "";
+}
+
+/** Builds the hot paths of `p`. */
+export function storylines(p: Profile, o: StorylineOptions = {}): StorylinesResult {
+  const n = Math.min(6, Math.max(2, o.n || 4));
+  const cfg: EvidenceConfig = {
+    focus: o.focus ?? "",
+    ignore: o.ignore ?? "",
+    sampleIndex: o.sampleIndex || storylineSampleIndex(p),
+  };
+  const pg = peekGraph(p, cfg);
+  const report = pg.report;
+  const top = topRows(pg);
+  const app = appCode(p, o.app);
+  const names = nameTable(p);
+  const appName = new Uint8Array(names.names.length);
+  for (let f = 0; f < p.functionCount; f++) if (app.isApp[f]) appName[names.nameOf[f]] = 1;
+  const idOf = new Map(names.names.map((x, i) => [x, i]));
+  const isAppRow = (row: string) => appName[idOf.get(row) ?? -1] === 1;
+  const rowNames = top.map((r) => r.name);
+  const rowIds = rowNames.map((x) => idOf.get(x) ?? -1);
+  const pass = scan(report, names, rowIds);
+  const chosen = choose(pass, top.map((r) => r.cum), rowNames, rowIds, n, isAppRow);
+
+  const lines: Storyline[] = chosen.map((ri) => {
+    const name = rowNames[ri];
+    const { chain, count, appCaller } = hotPath(pass, ri, rowIds[ri], names, appName, name);
+    const appFrame = [...chain].reverse().find((fn) => appName[idOf.get(fn) ?? -1]) ?? appCaller;
+    const warnings: string[] = [];
+    if (chain.length === 0) warnings.push("no call chain inferred; leaf not found in samples");
+    if (appFrame === "") warnings.push("no app-owned frame found");
+    let truncatedValue = 0;
+    for (let i = 0; i < pass.values.length; i++) {
+      if (pass.member[ri][i] && pass.truncated[i]) truncatedValue += pass.values[i];
+    }
+    const line: Storyline = {
+      leaf_hotspot: name,
+      cum: top[ri].row.cum,
+      cum_pct: top[ri].row.cum_pct,
+      cum_value: top[ri].cum,
+      call_chain: chain.length > 0 ? chain : null,
+      time_goes_to: leaves(pass, ri, names, report.total),
+      first_app_frame: appFrame,
+      recursion_depth: count,
+      evidence: { top_row: top[ri].row },
+    };
+    if (share(truncatedValue, top[ri].cum) >= 1) {
+      line.truncated_value = truncatedValue;
+      line.truncated_pct = share(truncatedValue, top[ri].cum);
+      warnings.push(
+        `${line.truncated_pct.toFixed(0)}% of its weight is in stacks cut at the profiler's ${pass.maxDepth}-frame ` +
+          "limit: their callers are unknown",
+      );
+    }
+    if (count > 1) warnings.push(`recursive: ${name} appears up to ${count} times in one stack`);
+    if (warnings.length > 0) line.warnings = warnings;
+    return line;
+  });
+
+  for (const l of lines) {
+    l.evidence.peek_leaf = peekText(pg, l.leaf_hotspot);
+    if (l.first_app_frame !== "") {
+      l.evidence.peek_first_app = peekText(pg, l.first_app_frame);
+      if (o.source) l.evidence.list_first_app = listText(p, cfg, l.first_app_frame, o.source);
+    }
+  }
+  const { isApp: _, ...appInfo } = app;
+  return {
+    command_flags: ["-top", "-cum", "-nodecount", "40", ...filterFlags(cfg)],
+    sample_type: report.sampleType,
+    unit: report.sampleUnit,
+    total: report.total,
+    storylines: lines,
+    app_code: appInfo,
+    max_stack_depth: pass.maxDepth,
+    findings: storyFindings(lines, report, o),
+  };
+}
+
+/** Frames that start every stack of a thread; a stack that does not end in one may have been cut. */
+const ROOTS = /^(?:runtime\.(?:goexit|main|mstart|mstart0|mstart1|rt0_go|systemstack|mcall|morestack|sigtramp)|main)$/;
+
+/** The flags of the `go tool pprof -top` call the storylines start from. */
+function filterFlags(cfg: EvidenceConfig): string[] {
+  const out: string[] = [];
+  if (cfg.focus) out.push("-focus", cfg.focus);
+  if (cfg.ignore) out.push("-ignore", cfg.ignore);
+  if (cfg.sampleIndex) out.push("-sample_index", cfg.sampleIndex);
+  return out;
+}
+
+/** A row of the `-top -cum -nodecount 40` table. */
+interface TopEntry {
+  name: string;
+  cum: number;
+  row: TextRow;
+}
+
+/**
+ * The rows of `go tool pprof -top -cum -nodecount 40`, from the untrimmed peek graph: the nodes pprof keeps
+ * (cum above the node fraction) in cum order, the first 40, printed in the unit pprof picks for them.
+ */
+function topRows(pg: PeekGraph): TopEntry[] {
+  const g = { ...pg.graph, nodes: [...pg.graph.nodes] };
+  const r: Report = { ...pg.report, outputUnit: pg.report.cfg.unit };
+  let totalValue = 0;
+  for (const n of g.nodes) totalValue += g.flat[n];
+  const cutoff = Math.abs(Math.trunc(totalValue * 0.005));
+  g.nodes = g.nodes.filter((n) => Math.abs(g.cum[n]) >= cutoff);
+  sortNodes(g, "cum");
+  g.nodes = g.nodes.slice(0, 40);
+  selectOutputUnit(r, g);
+  const names = g.frames.table.names;
+  const inl = inlineLabels(pg.graph);
+  let flatSum = 0;
+  return g.nodes.map((n) => {
+    const flat = flatValue(g, n), cum = cumValue(g, n);
+    flatSum += flat;
+    const row: TextRow = {
+      flat: formatValue(r, flat),
+      flat_pct: percentage(flat, r.total).trim(),
+      sum_pct: percentage(flatSum, r.total).trim(),
+      cum: formatValue(r, cum),
+      cum_pct: percentage(cum, r.total).trim(),
+      name: inl.has(n) ? `${names[n]} ${inl.get(n)}` : names[n],
+    };
+    const fs = parseSeconds(row.flat), cs = parseSeconds(row.cum);
+    if (fs !== undefined) row.flat_seconds = fs;
+    if (cs !== undefined) row.cum_seconds = cs;
+    return { name: names[n], cum, row };
+  });
+}
+
+/** Per-sample data of one pass over the view. */
+interface Pass {
+  /** member[row][i]: kept sample i holds the row's function. */
+  member: Uint8Array[];
+  values: Float64Array;
+  /** Name ids of every kept sample's frames, leaf first: sample i's are `frames[start[i] .. start[i + 1])`. */
+  frames: Int32Array;
+  start: Uint32Array;
+  truncated: Uint8Array;
+  maxDepth: number;
+}
+
+/** Go profilers' stack depth limits (64 frames for CPU up to Go 1.22, 32 for memory, 128 from Go 1.23). */
+const DEPTH_LIMITS = new Set([32, 64, 128]);
+
+/** One pass over the report's samples: their frames, which rows each holds, and whether the stack was cut. */
+function scan(r: Report, names: NameTable, rowIds: number[]): Pass {
+  const p = r.profile, v = r.view, stride = p.sampleTypes.length;
+  const rowOfId = new Int32Array(names.names.length).fill(-1);
+  rowIds.forEach((id, row) => {
+    if (id >= 0 && rowOfId[id] < 0) rowOfId[id] = row;
+  });
+  const count = v.samples.length;
+  const member = rowIds.map(() => new Uint8Array(count));
+  const values = new Float64Array(count);
+  const depth = new Uint16Array(count);
+  const rootOk = new Uint8Array(count);
+  const start = new Uint32Array(count + 1);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    for (let k = v.stackFrom[i]; k < v.stackTo[i]; k++) {
+      const loc = p.stackLocs[k];
+      if (!v.removed[loc]) size += v.lineTo[loc] - v.lineFrom[loc];
+    }
+  }
+  const frames = new Int32Array(size);
+  let at = 0, maxDepth = 0;
+  for (let i = 0; i < count; i++) {
+    start[i] = at;
+    values[i] = p.values[v.samples[i] * stride + r.sampleIndex];
+    let d = 0;
+    for (let k = v.stackFrom[i]; k < v.stackTo[i]; k++) {
+      const loc = p.stackLocs[k];
+      if (v.removed[loc]) continue;
+      d++;
+      for (let li = v.lineFrom[loc]; li < v.lineTo[loc]; li++) {
+        const id = names.nameOf[p.lineFunction[v.lines[li]]];
+        frames[at++] = id;
+        const row = rowOfId[id];
+        if (row >= 0) member[row][i] = 1;
+      }
+    }
+    depth[i] = d;
+    if (d > maxDepth) maxDepth = d;
+    rootOk[i] = at > start[i] && ROOTS.test(names.names[frames[at - 1]]) ? 1 : 0;
+  }
+  start[count] = at;
+  // Stacks at a profiler's depth limit without a thread root at the top were cut.
+  const truncated = new Uint8Array(count);
+  if (DEPTH_LIMITS.has(maxDepth)) {
+    for (let i = 0; i < count; i++) if (depth[i] === maxDepth && !rootOk[i]) truncated[i] = 1;
+  }
+  return { member, values, frames, start, truncated, maxDepth };
+}
+
+/** Weight of the samples holding both rows. */
+function together(pass: Pass, a: number, b: number): number {
+  const ma = pass.member[a], mb = pass.member[b];
+  let w = 0;
+  for (let i = 0; i < ma.length; i++) if (ma[i] && mb[i]) w += pass.values[i];
+  return w;
+}
+
+/** Whether row a sits below (closer to the leaf than) row b in the heaviest sample holding both. */
+function deeper(pass: Pass, rowIds: number[], a: number, b: number): boolean {
+  const ma = pass.member[a], mb = pass.member[b];
+  let best = -1;
+  for (let i = 0; i < ma.length; i++) {
+    if (ma[i] && mb[i] && (best < 0 || pass.values[i] > pass.values[best])) best = i;
+  }
+  if (best < 0) return false;
+  for (let k = pass.start[best]; k < pass.start[best + 1]; k++) {
+    if (pass.frames[k] === rowIds[a]) return true;
+    if (pass.frames[k] === rowIds[b]) return false;
+  }
+  return false;
+}
+
+/**
+ * What a function belongs to for telling stories apart: a library's package, or in your code (where one
+ * package such as `main` holds many stories) the receiver type or the function itself.
+ */
+function owner(name: string, app: boolean): string {
+  if (!app) return goPackage(name) || name;
+  const m = /^(.*?\.\(\*?[^)]+\))\./.exec(name);
+  return m ? m[1] : name.replace(/\.func\d+(?:\.\d+)*$/, "");
+}
+
+/**
+ * The rows that tell different stories, in cum order: a row whose weight lies (95 %) within a chosen one is
+ * the same story when it has the same owner (a library's internals under its entry point: the entry is kept)
+ * or nearly the same weight (a wrapper chain: the deeper one is kept).
+ */
+function choose(
+  pass: Pass,
+  cums: number[],
+  rowNames: string[],
+  rowIds: number[],
+  n: number,
+  isApp: (name: string) => boolean,
+): number[] {
+  const own = rowNames.map((x) => owner(x, isApp(x)));
+  const chosen: number[] = [];
+  for (let ri = 0; ri < rowNames.length && chosen.length < n; ri++) {
+    const cum = Math.abs(cums[ri]);
+    if (cum === 0) continue;
+    let redundant = false;
+    for (let ci = 0; ci < chosen.length; ci++) {
+      const c = chosen[ci];
+      const both = together(pass, ri, c);
+      const small = Math.min(cum, Math.abs(cums[c]));
+      if (both < 0.95 * small) continue;
+      if (own[ri] === own[c]) {
+        redundant = true;
+        break;
+      }
+      if (small / Math.max(cum, Math.abs(cums[c])) >= 0.9) {
+        if (deeper(pass, rowIds, ri, c)) chosen[ci] = ri;
+        redundant = true;
+        break;
+      }
+    }
+    if (!redundant) chosen.push(ri);
+  }
+  return [...new Set(chosen)];
+}
+
+/**
+ * The hot path through row `ri`'s function: from its outermost frame, up to 3 heaviest callers above it and
+ * then, while a callee carries more weight than the function's own time, the heaviest callee (as following
+ * pprof -peek down), 12 frames at most, root first; the most times the function appears in one stack; and the
+ * heaviest frame of your code at or above it.
+ */
+function hotPath(pass: Pass, ri: number, target: number, names: NameTable, appName: Uint8Array, name: string) {
+  const { member, values, frames, start } = pass;
+  // pos[j]: index (leaf first) of the outermost occurrence of the function in sample j; -1 when absent.
+  const sel0: number[] = [];
+  const pos = new Int32Array(member[ri].length).fill(-1);
+  let count = 0;
+  for (let i = 0; i < member[ri].length; i++) {
+    if (!member[ri][i] || values[i] === 0) continue;
+    let c = 0;
+    for (let k = start[i]; k < start[i + 1]; k++) {
+      if (frames[k] === target) {
+        pos[i] = k;
+        c++;
+      }
+    }
+    if (pos[i] < 0) continue;
+    sel0.push(i);
+    if (c > count) count = c;
+  }
+  if (sel0.length === 0) return { chain: [] as string[], count: 0, appCaller: "" };
+  // Frame `step` levels toward the root (step > 0) or the leaf (step < 0) of the function, or -1.
+  const at = (i: number, step: number) => {
+    const k = pos[i] + step;
+    return k >= start[i] && k < start[i + 1] ? frames[k] : -1;
+  };
+  const heaviest = (sel: number[], step: number) => {
+    const by = new Map<number, number>();
+    let rest = 0;
+    for (const i of sel) {
+      const f = at(i, step);
+      const w = Math.abs(values[i]);
+      if (f < 0) rest += w;
+      else by.set(f, (by.get(f) ?? 0) + w);
+    }
+    let id = -1, w = 0;
+    for (const [k, x] of by) if (x > w || (x === w && k < id)) [id, w] = [k, x];
+    return { id, w, rest };
+  };
+  const above: string[] = [];
+  let sel = sel0;
+  for (let up = 1; up <= 3; up++) {
+    const h = heaviest(sel, up);
+    if (h.id < 0) break;
+    above.unshift(names.names[h.id]);
+    sel = sel.filter((i) => at(i, up) === h.id);
+  }
+  const below: string[] = [];
+  sel = sel0;
+  for (let down = 1; above.length + 1 + below.length < 12; down++) {
+    const h = heaviest(sel, -down);
+    if (h.id < 0 || h.w <= h.rest) break;
+    below.push(names.names[h.id]);
+    sel = sel.filter((i) => at(i, -down) === h.id);
+  }
+  // Your code nearest at or above the function, by weight: where its path is entered from.
+  const callers = new Map<number, number>();
+  for (const i of sel0) {
+    for (let k = pos[i]; k < start[i + 1]; k++) {
+      if (appName[frames[k]]) {
+        callers.set(frames[k], (callers.get(frames[k]) ?? 0) + Math.abs(values[i]));
+        break;
+      }
+    }
+  }
+  let appCaller = -1, best = 0;
+  for (const [k, w] of callers) if (w > best || (w === best && k < appCaller)) [appCaller, best] = [k, w];
+  return { chain: [...above, name, ...below], count, appCaller: appCaller >= 0 ? names.names[appCaller] : "" };
+}
+
+/** The leaf functions of the samples holding row `ri`, by weight (top 3). */
+function leaves(pass: Pass, ri: number, names: NameTable, total: number): Weighted[] {
+  const by = new Map<number, number>();
+  const m = pass.member[ri];
+  for (let i = 0; i < m.length; i++) {
+    if (!m[i] || pass.start[i] === pass.start[i + 1]) continue;
+    const id = pass.frames[pass.start[i]];
+    by.set(id, (by.get(id) ?? 0) + pass.values[i]);
+  }
+  return [...by].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3).map(([id, value]) => ({
+    function: names.names[id],
+    value,
+    percentage: share(value, total),
+  }));
+}
+
+function storyFindings(lines: Storyline[], r: Report, o: StorylineOptions): Finding[] {
+  const profile = o.profilePath ?? "";
+  const out: Finding[] = [];
+  for (const l of lines) {
+    const pct = share(l.cum_value, r.total);
+    const goes = l.time_goes_to.filter((x) => x.function !== l.leaf_hotspot)
+      .map((x) => `${x.function} (${x.percentage.toFixed(1)}%)`);
+    const step = o.source && l.first_app_frame !== ""
+      ? {
+        tool: "pprof.list",
+        arguments: { profile, function: exactName(l.first_app_frame), repo_root: o.repoRoot ?? "" },
+        why: `the hot lines of ${l.first_app_frame}, your code on this path`,
+      }
+      : {
+        tool: "pprof.peek",
+        arguments: { profile, regex: exactName(l.leaf_hotspot) },
+        why: `who calls ${l.leaf_hotspot} and what it calls`,
+      };
+    out.push({
+      severity: pct >= 30 ? "high" : pct >= 10 ? "medium" : "low",
+      title: `${l.leaf_hotspot} is on ${pct.toFixed(1)}% of ${r.sampleType}` +
+        (goes.length > 0 ? `; its time goes to ${goes.join(", ")}` : "") +
+        (l.first_app_frame !== "" && l.first_app_frame !== l.leaf_hotspot ? ` (your code: ${l.first_app_frame})` : ""),
+      evidence: {
+        function: l.leaf_hotspot,
+        share: pct,
+        value: l.cum_value,
+        value_text: pprofValue(l.cum_value, r.sampleUnit),
+        unit: r.sampleUnit,
+      },
+      next_step: step,
+    });
+    if (l.recursion_depth > 1 || (l.truncated_pct ?? 0) >= 10) {
+      const cut = l.truncated_pct ? `; ${l.truncated_pct.toFixed(0)}% of it is in stacks cut at the depth limit` : "";
+      out.push({
+        severity: (l.truncated_pct ?? 0) >= 25 || pct >= 30 ? "high" : "medium",
+        title: `Deep recursion in ${l.leaf_hotspot}: ${l.truncated_pct ? "at least " : ""}${l.recursion_depth} ` +
+          `frames of it in one stack${cut}`,
+        evidence: {
+          function: l.leaf_hotspot,
+          share: pct,
+          value: l.cum_value,
+          value_text: pprofValue(l.cum_value, r.sampleUnit),
+          unit: r.sampleUnit,
+        },
+        next_step: {
+          tool: "pprof.list",
+          arguments: { profile, function: exactName(l.leaf_hotspot), ...(o.repoRoot ? { repo_root: o.repoRoot } : {}) },
+          why: "the recursive call and what bounds its depth",
+        },
+      });
+    }
+  }
+  return sortFindings(out);
+}
