@@ -246,7 +246,7 @@ function scan(r: Report, names: NameTable, rowIds: number[]): Pass {
   const count = v.samples.length;
   const member = rowIds.map(() => new Uint8Array(count));
   const values = new Float64Array(count);
-  const depth = new Uint16Array(count);
+  const depth = new Uint16Array(count); // locations
   const rootOk = new Uint8Array(count);
   const start = new Uint32Array(count + 1);
   let size = 0;
@@ -257,7 +257,7 @@ function scan(r: Report, names: NameTable, rowIds: number[]): Pass {
     }
   }
   const frames = new Int32Array(size);
-  let at = 0, maxDepth = 0;
+  let at = 0, maxLocs = 0, maxFrames = 0;
   for (let i = 0; i < count; i++) {
     start[i] = at;
     values[i] = p.values[v.samples[i] * stride + r.sampleIndex];
@@ -274,15 +274,21 @@ function scan(r: Report, names: NameTable, rowIds: number[]): Pass {
       }
     }
     depth[i] = d;
-    if (d > maxDepth) maxDepth = d;
+    if (d > maxLocs) maxLocs = d;
+    if (at - start[i] > maxFrames) maxFrames = at - start[i];
     rootOk[i] = at > start[i] && ROOTS.test(names.names[frames[at - 1]]) ? 1 : 0;
   }
   start[count] = at;
-  // Stacks at a profiler's depth limit without a thread root at the top were cut.
+  // A profiler's depth limit counts frames (inline frames included) or locations; stacks that reach it without
+  // a thread root at the top were cut.
+  const limit = DEPTH_LIMITS.has(maxFrames) ? maxFrames : DEPTH_LIMITS.has(maxLocs) ? maxLocs : 0;
   const truncated = new Uint8Array(count);
-  if (DEPTH_LIMITS.has(maxDepth)) {
-    for (let i = 0; i < count; i++) if (depth[i] === maxDepth && !rootOk[i]) truncated[i] = 1;
+  if (limit > 0) {
+    for (let i = 0; i < count; i++) {
+      if ((depth[i] >= limit || start[i + 1] - start[i] >= limit) && !rootOk[i]) truncated[i] = 1;
+    }
   }
+  const maxDepth = Math.max(maxFrames, maxLocs);
   return { member, values, frames, start, truncated, maxDepth };
 }
 
