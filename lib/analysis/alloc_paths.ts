@@ -182,7 +182,7 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
     const pct = share(g.value, total);
     const inusePct = share(g.inuse, totalInuse);
     if (pct < minPct && !(inuseIdx >= 0 && inusePct >= minPct)) continue;
-    const callers = [...g.callers].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5)
+    const callers = [...g.callers].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3)
       .map(([id, bytes]) => ({ function: names.names[id], bytes, pct: share(bytes, g.value) }));
     const path: AllocPath = {
       alloc_site: names.names[key],
@@ -213,7 +213,7 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
   );
   // Retention outranks churn: a site holding much of the in-use heap stays even when it allocated little.
   const kept = rows.slice(0, maxPaths);
-  for (const r of rows.slice(maxPaths)) if ((r.inuse_pct ?? 0) >= 10) kept.push(r);
+  for (const r of rows.slice(maxPaths)) if ((r.inuse_pct ?? 0) >= 10 && kept.length < maxPaths + 5) kept.push(r);
   const { isApp: _, ...appInfo } = app;
   const result: AllocPathsResult = {
     profile_kind: kind,

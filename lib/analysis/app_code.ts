@@ -159,7 +159,10 @@ function profileModule(p: Profile, name: (f: number) => string, file: (f: number
       const fdir = f.split("/").slice(0, -1);
       let k = 0;
       while (k < parts.length && k < fdir.length && parts[parts.length - 1 - k] === fdir[fdir.length - 1 - k]) k++;
-      if (k === 0 || k === parts.length) continue;
+      // A checkout is often named like the module's last segment: the module is at least as long as a
+      // module path looks (github.com/o/r, example.org/x).
+      k = Math.min(k, parts.length - guessModule(pkg).split("/").length);
+      if (k <= 0) continue;
       const root = fdir.slice(0, fdir.length - k).join("/");
       if (!mainFile.startsWith(root + "/")) continue;
       const module = parts.slice(0, parts.length - k).join("/");
@@ -173,12 +176,15 @@ function profileModule(p: Profile, name: (f: number) => string, file: (f: number
 function nodeApp(hints: AppHints, isApp: Uint8Array, mark: Mark, file: (f: number) => string): AppCode {
   const root = hints.repoDir?.replace(/\/+$/, "");
   if (root) {
-    mark((f) => file(f).startsWith(root + "/") && jsOrigin(file(f)).kind === "file");
+    // Files under the checkout, or recorded under another copy of it (the same directory name elsewhere, as
+    // when the program ran from /app/<name>): pprof's source-path heuristic.
+    const base = "/" + (root.split("/").pop() ?? "") + "/";
+    mark((f) => jsOrigin(file(f)).kind === "file" && (file(f).startsWith(root + "/") || file(f).includes(base)));
     return {
       language: "node",
       source: "repo_root",
       prefixes: [root + "/"],
-      note: `JavaScript files under ${root} outside node_modules`,
+      note: `JavaScript files under ${root} (or a directory of the same name) outside node_modules`,
       isApp,
     };
   }

@@ -94,6 +94,9 @@ export function snippet(text: string, line: number, context: number): string {
   const lines = text.split("\n");
   const from = Math.max(1, line - context), to = Math.min(lines.length, line + context);
   const out: string[] = [];
-  for (let n = from; n <= to; n++) out.push(`${n === line ? ">>>" : ""}${n}: ${lines[n - 1]}`);
+  for (let n = from; n <= to; n++) {
+    const text = lines[n - 1].length > 200 ? lines[n - 1].slice(0, 200) + "…" : lines[n - 1];
+    out.push(`${n === line ? ">>>" : ""}${n}: ${text}`);
+  }
   return out.join("\n");
 }

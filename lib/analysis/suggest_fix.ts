@@ -8,7 +8,7 @@ import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
 import { FIX_TEMPLATES, type FixTemplate } from "./fix_templates.ts";
 import type { Finding } from "./findings.ts";
-import { nameTable, round2, sampleKind, share, valueIndex } from "./profile_facts.ts";
+import { nameTable, round2, sampleKind, share, typeIndex, valueIndex } from "./profile_facts.ts";
 import { exactName } from "./quote_meta.ts";
 import { repoUrl } from "./vendor.ts";
 import { joinPath, type RepoReader } from "./repo_files.ts";
@@ -71,7 +71,9 @@ export function suggestFix(p: Profile, o: SuggestFixOptions): SuggestFixResult {
   const templates = (o.templates ?? FIX_TEMPLATES).filter((t) => t.issue_id === o.issue);
   const warnings: string[] = [];
   if (templates.length === 0) warnings.push(`unknown issue "${o.issue}" (known: ${ISSUE_IDS.join(", ")})`);
-  const si = valueIndex(p);
+  // Heap profiles are judged by what is allocated (alloc_space), not what happens to be in use.
+  const alloc = sampleKind(p) === "heap" ? typeIndex(p, "alloc_space") : -1;
+  const si = alloc >= 0 ? alloc : valueIndex(p);
   const stride = p.sampleTypes.length;
   const names = nameTable(p);
   const nn = names.names.length;

@@ -25,6 +25,8 @@ export interface TraceOptions {
   contextLines?: number;
   sampleIndex?: string;
   roots: SourceRoots;
+  /** Bytes of source snippets at most, all frames together (default 24000), so an answer stays small. */
+  maxSnippetBytes?: number;
   app?: AppHints;
   profilePath?: string;
 }
@@ -133,6 +135,7 @@ export function traceSource(p: Profile, reader: RepoReader, o: TraceOptions): Tr
   const chain: TracedFrame[] = [];
   let appN = 0, vendorN = 0, stdN = 0;
   const seenFiles = new Map<string, string | undefined>();
+  let budget = o.maxSnippetBytes ?? 24_000;
   for (const { f, line } of window) {
     const name = p.strings[p.functionName[f]];
     const file = p.strings[p.functionFilename[f]];
@@ -172,7 +175,17 @@ export function traceSource(p: Profile, reader: RepoReader, o: TraceOptions): Tr
       if (text === undefined) {
         frame.source_error = `cannot read ${src.path}`;
         frame.source_snippet = `source not available: ${frame.source_error}`;
-      } else frame.source_snippet = line > 0 ? snippet(text, line, context) : "";
+      } else if (line > 0) {
+        const text2 = snippet(text, line, context);
+        if (text2.length <= budget) {
+          frame.source_snippet = text2;
+          budget -= text2.length;
+        } else {
+          frame.source_error =
+            "snippet left out: the answer's source budget is used up (lower max_depth or context_lines)";
+          frame.source_snippet = `source not available: ${frame.source_error}`;
+        }
+      }
     }
     chain.push(frame);
   }

@@ -11,7 +11,7 @@ import { type AppCode, appCode } from "./app_code.ts";
 import { goPackage, guessModule, hasPathPrefix, isGoStdlib, jsOrigin, longestModule, unvendor } from "./code_names.ts";
 import { type Finding, sortFindings } from "./findings.ts";
 import { KNOWN_ISSUES, type KnownPackage } from "./known_issues.ts";
-import { nameTable, pprofValue, round2, share, valueIndex } from "./profile_facts.ts";
+import { pprofValue, profileLanguage, round2, share, valueIndex } from "./profile_facts.ts";
 import { exactName } from "./quote_meta.ts";
 import { type GoMod, joinPath, type PackageManifest, parsePackageJson, type RepoReader } from "./repo_files.ts";
 
@@ -66,6 +66,20 @@ export interface VendorResult {
   findings: Finding[];
 }
 
+/**
+ * The owner key of a function that is not your code: `1\0<module or npm package>` for dependencies,
+ * `2\0<package>` for the standard library (`2\0node` for Node.js itself), "" when unknown (native frames).
+ */
+function ownerOf(name: string, file: string, node: boolean, requires: string[]): string {
+  const origin = jsOrigin(file);
+  if (origin.kind === "npm") return `1\0${origin.package}`;
+  if (node) return origin.kind === "node" ? "2\0node" : "";
+  const pkg = unvendor(goPackage(name));
+  if (pkg === "") return "";
+  if (isGoStdlib(pkg)) return `2\0${pkg}`;
+  return `1\0${longestModule(pkg, requires) || guessModule(pkg)}`;
+}
+
 /** `https://github.com/a/b` for modules under github.com or gitlab.com. */
 export function repoUrl(module: string): string | undefined {
   const s = module.split("/");
@@ -78,52 +92,48 @@ export function vendorAnalyze(p: Profile, o: VendorOptions = {}): VendorResult {
   const warnings: string[] = [];
   const si = valueIndex(p, o.sampleIndex ?? "");
   const stride = p.sampleTypes.length;
-  const names = nameTable(p);
-  const nn = names.names.length;
   const app = appCode(p, {
     repoPrefixes: o.repoPrefixes,
     goModule: o.goMod?.module || undefined,
     repoDir: o.packageJson ? o.repoRoot : undefined,
   });
   const requires = o.goMod?.requires.map((r) => r.path) ?? [];
-  // The owner of each function name: [kind, key].
-  const kindOf = new Int8Array(nn); // 0 app, 1 vendor, 2 stdlib, 3 unknown
-  const keyOf: string[] = new Array(nn).fill("");
-  for (let f = 0; f < p.functionCount; f++) {
-    const id = names.nameOf[f];
-    if (keyOf[id] !== "" || (kindOf[id] === 0 && app.isApp[f])) continue;
-    const name = names.names[id], file = p.strings[p.functionFilename[f]];
-    if (app.isApp[f]) continue;
-    const origin = jsOrigin(file);
-    if (origin.kind === "npm") {
-      [kindOf[id], keyOf[id]] = [1, origin.package];
-      continue;
-    }
-    if (origin.kind === "node" && goPackage(name) === "") {
-      [kindOf[id], keyOf[id]] = [2, "node"];
-      continue;
-    }
-    const pkg = unvendor(goPackage(name));
-    if (pkg === "") {
-      [kindOf[id], keyOf[id]] = [3, ""];
-    } else if (isGoStdlib(pkg)) {
-      [kindOf[id], keyOf[id]] = [2, pkg];
-    } else {
-      [kindOf[id], keyOf[id]] = [1, longestModule(pkg, requires) || guessModule(pkg)];
-    }
-  }
-  const appOf = new Uint8Array(nn);
-  for (let f = 0; f < p.functionCount; f++) if (app.isApp[f]) appOf[names.nameOf[f]] = 1;
+  const node = profileLanguage(p) === "node";
+  // Functions are told apart by name and owner: Node.js names are not qualified, so `write` of pino and
+  // `write` of Node.js itself are different functions.
+  const ids = new Map<string, number>();
+  const fnNames: string[] = [];
+  const fnKey: number[] = []; // owner key index, -1 for your code and unknown code
+  const fnApp: number[] = [];
   const keys = new Map<string, number>();
-  const keyIdx = new Int32Array(nn).fill(-1);
-  for (let id = 0; id < nn; id++) {
-    if (appOf[id] || keyOf[id] === "") continue;
-    const k = `${kindOf[id]}\0${keyOf[id]}`;
-    if (!keys.has(k)) keys.set(k, keys.size);
-    keyIdx[id] = keys.get(k)!;
+  const keyNames: string[] = [];
+  const fidOf = new Int32Array(p.functionCount);
+  for (let f = 0; f < p.functionCount; f++) {
+    const name = p.strings[p.functionName[f]], file = p.strings[p.functionFilename[f]];
+    let owner = "";
+    if (!app.isApp[f]) owner = ownerOf(name, file, node, requires);
+    const id = `${name}\0${app.isApp[f] ? "app" : owner}`;
+    let fid = ids.get(id);
+    if (fid === undefined) {
+      fid = fnNames.length;
+      ids.set(id, fid);
+      fnNames.push(name);
+      fnApp.push(app.isApp[f]);
+      let key = -1;
+      if (owner !== "") {
+        key = keys.get(owner) ?? -1;
+        if (key < 0) {
+          key = keyNames.length;
+          keys.set(owner, key);
+          keyNames.push(owner);
+        }
+      }
+      fnKey.push(key);
+    }
+    fidOf[f] = fid;
   }
-  const nk = keys.size;
-  const flat = new Float64Array(nn), cum = new Float64Array(nn), stamp = new Int32Array(nn).fill(-1);
+  const nf = fnNames.length, nk = keyNames.length;
+  const flat = new Float64Array(nf), cum = new Float64Array(nf), stamp = new Int32Array(nf).fill(-1);
   const keyFlat = new Float64Array(nk), keyCum = new Float64Array(nk), keyStamp = new Int32Array(nk).fill(-1);
   let total = 0, appFlat = 0;
   for (let s = 0; s < p.sampleCount; s++) {
@@ -134,12 +144,12 @@ export function vendorAnalyze(p: Profile, o: VendorOptions = {}): VendorResult {
     for (let k = p.stackStart[s]; k < p.stackStart[s + 1]; k++) {
       const loc = p.stackLocs[k];
       for (let li = p.lineStart[loc]; li < p.lineStart[loc + 1]; li++) {
-        const id = names.nameOf[p.lineFunction[li]];
-        const key = keyIdx[id];
+        const id = fidOf[p.lineFunction[li]];
+        const key = fnKey[id];
         if (leaf) {
           flat[id] += v;
           if (key >= 0) keyFlat[key] += v;
-          else if (appOf[id]) appFlat += v;
+          else if (fnApp[id]) appFlat += v;
           leaf = false;
         }
         if (stamp[id] !== s) {
@@ -159,26 +169,25 @@ export function vendorAnalyze(p: Profile, o: VendorOptions = {}): VendorResult {
     issues: e.issues.map((i) => ({ ...i, re: compileRE2(i.pattern, "known issue pattern") })),
   }));
   const groups = new Map<number, number[]>();
-  for (let id = 0; id < nn; id++) {
-    const key = keyIdx[id];
+  for (let id = 0; id < nf; id++) {
+    const key = fnKey[id];
     if (key < 0) continue;
     if (share(flat[id], total) < minPct && share(cum[id], total) < minPct) continue;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(id);
   }
-  const keyNames = [...keys.keys()];
   const hotspots: Hotspot[] = [];
   for (const [key, ids] of groups) {
     const [kindCode, name] = keyNames[key].split("\0");
     const kind = kindCode === "2" ? "stdlib" : "vendor";
-    ids.sort((a, b) => flat[b] - flat[a] || cum[b] - cum[a] || (names.names[a] < names.names[b] ? -1 : 1));
+    ids.sort((a, b) => flat[b] - flat[a] || cum[b] - cum[a] || (fnNames[a] < fnNames[b] ? -1 : 1));
     const h: Hotspot = {
       package: name,
       kind,
       total_flat_pct: round2(share(keyFlat[key], total)),
       total_cum_pct: round2(share(keyCum[key], total)),
       hot_functions: ids.slice(0, 5).map((id) => ({
-        name: names.names[id],
+        name: fnNames[id],
         flat_pct: round2(share(flat[id], total)),
         cum_pct: round2(share(cum[id], total)),
       })),
@@ -189,7 +198,7 @@ export function vendorAnalyze(p: Profile, o: VendorOptions = {}): VendorResult {
     if (url) h.repo_url = url;
     const matched: MatchedIssue[] = [];
     for (const entry of db) {
-      const fns = ids.map((id) => names.names[id]);
+      const fns = ids.map((id) => fnNames[id]);
       const inPackage = entry.ecosystem === "npm"
         ? entry.package === name
         : fns.some((fn) => hasPathPrefix(unvendor(goPackage(fn)), entry.package)) || entry.package === name;
@@ -223,7 +232,7 @@ export function vendorAnalyze(p: Profile, o: VendorOptions = {}): VendorResult {
   let vendorFlat = 0, stdFlat = 0;
   for (let k = 0; k < nk; k++) {
     if (keyNames[k].startsWith("2\0")) stdFlat += keyFlat[k];
-    else if (keyNames[k].startsWith("1\0")) vendorFlat += keyFlat[k];
+    else vendorFlat += keyFlat[k];
   }
   const { isApp: _, ...appInfo } = app;
   return {

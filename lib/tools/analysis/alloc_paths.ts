@@ -24,7 +24,8 @@ import {
 const input = z.object({
   profile: profileArg("Heap profile"),
   min_percent: z.number().min(0).max(100).describe("Keep paths with at least this share (default 1; 0 = 1)").optional(),
-  max_paths: z.number().int().min(1).describe("At most this many paths (default 20)").optional(),
+  max_paths: z.number().int().min(1).max(30).describe("At most this many paths (default 20, at most 30)")
+    .optional(),
   repo_prefix: repoPrefixArg,
   repo_root: repoRootArg("Checkout of the profiled program; its go.mod or package.json tells your code apart"),
   group_by_source: z.boolean().describe("Group by the first frame of your code instead of the allocation site")

@@ -16,10 +16,11 @@ const input = z.object({
   profile: profileArg(),
   function: regexArg("The function to trace, matched against function names"),
   repo_root: repoRootArg("Checkout of the profiled program (default: the base dir, else the current directory)"),
-  max_depth: z.number().int().min(0).describe("Frames to show around the function (default 10)").optional(),
-  show_vendor: z.boolean().describe("Include third-party frames (default true)").optional(),
-  context_lines: z.number().int().min(0).describe("Source lines before and after each frame's line (default 5)")
+  max_depth: z.number().int().min(0).max(40).describe("Frames to show around the function (default 10, at most 40)")
     .optional(),
+  show_vendor: z.boolean().describe("Include third-party frames (default true)").optional(),
+  context_lines: z.number().int().min(0).max(20)
+    .describe("Source lines before and after each frame's line (default 5, at most 20)").optional(),
   sample_index: z.string().describe("Sample type (default: the profile's default)").optional(),
   trim_path: z.string().describe("Prefix to strip from the profile's file names first").optional(),
   repo_prefix: repoPrefixArg,
