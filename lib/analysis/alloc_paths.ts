@@ -121,6 +121,8 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
   const groups = new Map<number, Group>();
   let total = 0, totalInuse = 0;
   const bytesKey = p.strings.indexOf("bytes");
+  const allocator = new Uint8Array(p.functionCount);
+  for (let f = 0; f < p.functionCount; f++) allocator[f] = ALLOCATOR.test(p.strings[p.functionName[f]]) ? 1 : 0;
   const frameFn: number[] = [];
   const frameLine: number[] = [];
   for (let s = 0; s < p.sampleCount; s++) {
@@ -136,7 +138,7 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
       const loc = p.stackLocs[k];
       for (let li = p.lineStart[loc]; li < p.lineStart[loc + 1]; li++) {
         const f = p.lineFunction[li];
-        if (skipping && ALLOCATOR.test(p.strings[p.functionName[f]])) continue;
+        if (skipping && allocator[f]) continue;
         skipping = false;
         frameFn.push(f);
         frameLine.push(p.lineNumber[li]);

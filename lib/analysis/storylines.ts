@@ -239,6 +239,7 @@ const DEPTH_LIMITS = new Set([32, 64, 128]);
 /** One pass over the report's samples: their frames, which rows each holds, and whether the stack was cut. */
 function scan(r: Report, names: NameTable, rowIds: number[]): Pass {
   const p = r.profile, v = r.view, stride = p.sampleTypes.length;
+  const nameOf = names.nameOf;
   const rowOfId = new Int32Array(names.names.length).fill(-1);
   rowIds.forEach((id, row) => {
     if (id >= 0 && rowOfId[id] < 0) rowOfId[id] = row;
@@ -249,25 +250,28 @@ function scan(r: Report, names: NameTable, rowIds: number[]): Pass {
   const depth = new Uint16Array(count); // locations
   const rootOk = new Uint8Array(count);
   const start = new Uint32Array(count + 1);
+  const { stackLocs, lineFunction, values: pv } = p;
+  const { samples, stackFrom, stackTo, removed, lines, lineFrom, lineTo } = v;
+  // Frames per location (0 for removed ones), so the buffer's size is one cheap pass.
+  const locLines = new Uint32Array(p.locationCount);
+  for (let l = 0; l < p.locationCount; l++) locLines[l] = removed[l] ? 0 : lineTo[l] - lineFrom[l];
   let size = 0;
-  for (let i = 0; i < count; i++) {
-    for (let k = v.stackFrom[i]; k < v.stackTo[i]; k++) {
-      const loc = p.stackLocs[k];
-      if (!v.removed[loc]) size += v.lineTo[loc] - v.lineFrom[loc];
-    }
-  }
+  for (let i = 0; i < count; i++) for (let k = stackFrom[i]; k < stackTo[i]; k++) size += locLines[stackLocs[k]];
   const frames = new Int32Array(size);
   let at = 0, maxLocs = 0, maxFrames = 0;
+  const si = r.sampleIndex;
   for (let i = 0; i < count; i++) {
     start[i] = at;
-    values[i] = p.values[v.samples[i] * stride + r.sampleIndex];
+    values[i] = pv[samples[i] * stride + si];
     let d = 0;
-    for (let k = v.stackFrom[i]; k < v.stackTo[i]; k++) {
-      const loc = p.stackLocs[k];
-      if (v.removed[loc]) continue;
+    const to = stackTo[i];
+    for (let k = stackFrom[i]; k < to; k++) {
+      const loc = stackLocs[k];
+      if (removed[loc]) continue;
       d++;
-      for (let li = v.lineFrom[loc]; li < v.lineTo[loc]; li++) {
-        const id = names.nameOf[p.lineFunction[v.lines[li]]];
+      const end = lineTo[loc];
+      for (let li = lineFrom[loc]; li < end; li++) {
+        const id = nameOf[lineFunction[lines[li]]];
         frames[at++] = id;
         const row = rowOfId[id];
         if (row >= 0) member[row][i] = 1;
@@ -276,9 +280,16 @@ function scan(r: Report, names: NameTable, rowIds: number[]): Pass {
     depth[i] = d;
     if (d > maxLocs) maxLocs = d;
     if (at - start[i] > maxFrames) maxFrames = at - start[i];
-    rootOk[i] = at > start[i] && ROOTS.test(names.names[frames[at - 1]]) ? 1 : 0;
   }
   start[count] = at;
+  // Whether each stack's top frame starts a thread: tested once per function name, not per sample.
+  const rootName = new Int8Array(names.names.length).fill(-1);
+  for (let i = 0; i < count; i++) {
+    if (start[i + 1] === start[i]) continue;
+    const top = frames[start[i + 1] - 1];
+    if (rootName[top] < 0) rootName[top] = ROOTS.test(names.names[top]) ? 1 : 0;
+    rootOk[i] = rootName[top];
+  }
   // A profiler's depth limit counts frames (inline frames included) or locations; stacks that reach it without
   // a thread root at the top were cut.
   const limit = DEPTH_LIMITS.has(maxFrames) ? maxFrames : DEPTH_LIMITS.has(maxLocs) ? maxLocs : 0;
@@ -395,17 +406,26 @@ function hotPath(pass: Pass, ri: number, target: number, names: NameTable, appNa
     const k = pos[i] + step;
     return k >= start[i] && k < start[i + 1] ? frames[k] : -1;
   };
+  // Weights by name id in a typed array, with the ids touched, so each step costs its samples only.
+  const acc = new Float64Array(names.names.length);
+  const touched: number[] = [];
   const heaviest = (sel: number[], step: number) => {
-    const by = new Map<number, number>();
     let rest = 0;
     for (const i of sel) {
       const f = at(i, step);
       const w = Math.abs(values[i]);
       if (f < 0) rest += w;
-      else by.set(f, (by.get(f) ?? 0) + w);
+      else {
+        if (acc[f] === 0) touched.push(f);
+        acc[f] += w;
+      }
     }
     let id = -1, w = 0;
-    for (const [k, x] of by) if (x > w || (x === w && k < id)) [id, w] = [k, x];
+    for (const k of touched) {
+      if (acc[k] > w || (acc[k] === w && k < id)) [id, w] = [k, acc[k]];
+      acc[k] = 0;
+    }
+    touched.length = 0;
     return { id, w, rest };
   };
   const above: string[] = [];
