@@ -1,29 +1,16 @@
 /**
- * pprof's `-peek` and `-list` text of named functions, as evidence inside an analysis: one peek graph serves
- * every function, and a listing reads only the samples that hold its function (its lines get the weights the
- * whole profile gives them).
+ * pprof's `-list` text of a named function as evidence inside an analysis: the listing reads only the samples
+ * that hold the function (its lines get the weights the whole profile gives them). Peeks come from the stack
+ * table (`stack_table.ts`).
  *
  * @module
  */
-import { percentage } from "../format/units.ts";
-import { flatValue, type Graph } from "../graph/graph.ts";
-import { adjacency, sortEdges, sortNodes } from "../graph/order.ts";
 import type { Profile } from "../profile/model.ts";
 import { selectSamples } from "../profile/view.ts";
 import { compileRE2 } from "../regex/re2.ts";
 import { defaultConfig, type ReportConfig } from "../report/config.ts";
 import { listReport, renderList } from "../report/list.ts";
-import {
-  formatValue,
-  newReport,
-  nodeRows,
-  profileLabels,
-  type Report,
-  reportFrames,
-  reportGraph,
-  selectOutputUnit,
-} from "../report/report.ts";
-import { treeChunks, type TreeEdge, type TreeNode } from "../report/tree.ts";
+import { newReport, type Report } from "../report/report.ts";
 import { exactName } from "./quote_meta.ts";
 
 /** Where -list looks for sources, and which files it may read. */
@@ -58,62 +45,6 @@ function reducedReport(r: Report, names: Set<string>): Report {
     }
   }
   return { ...r, view: selectSamples(v, Uint32Array.from(keep)) };
-}
-
-/** The graph `go tool pprof -peek` reports from (untrimmed, by function), with its header and unit. */
-export interface PeekGraph {
-  report: Report;
-  graph: Graph;
-  labels: string[];
-  adjacency?: { in: number[][]; out: number[][] };
-  /** Node id by function name. */
-  byName: Map<string, number>;
-}
-
-/** Builds the peek graph of a profile once; {@link peekText} then renders any of its functions. */
-export function peekGraph(profile: Profile, cfg: EvidenceConfig): PeekGraph {
-  const base = newReport(profile, "peek", { ...defaultConfig(), ...cfg });
-  const report = { ...base };
-  const graph = reportGraph(report, reportFrames(report));
-  sortNodes(graph, "flat");
-  selectOutputUnit(report, graph);
-  let flatSum = 0;
-  for (const n of graph.nodes) flatSum += flatValue(graph, n);
-  const labels = profileLabels(report);
-  if (report.activeFilters.length > 0) labels.push("Active filters:", ...report.activeFilters.map((f) => "   " + f));
-  labels.push(
-    `Showing nodes accounting for ${formatValue(report, flatSum)}, ${percentage(flatSum, report.total).trim()} of ${
-      formatValue(report, report.total)
-    } total`,
-  );
-  const names = graph.frames.table.names;
-  const byName = new Map<string, number>();
-  for (const n of graph.nodes) if (!byName.has(names[n])) byName.set(names[n], n);
-  return { report, graph, labels, byName };
-}
-
-/** The `go tool pprof -peek '^name$'` text of one function, or undefined when it is not in the graph. */
-export function peekText(pg: PeekGraph, name: string): string | undefined {
-  const { graph: g, report: r } = pg;
-  const names = g.frames.table.names;
-  const matching = g.nodes.filter((n) => names[n] === name);
-  if (matching.length === 0) return undefined;
-  pg.adjacency ??= adjacency(g);
-  const adj = pg.adjacency;
-  const rows = nodeRows(r, g, (x) => x === name);
-  const edge = (e: number, cum: number, other: number): TreeEdge => ({
-    name: names[other],
-    weight: g.edges.weight[e],
-    weightText: formatValue(r, g.edges.weight[e]),
-    pct: percentage(g.edges.weight[e], cum),
-    inline: !!g.edges.inline[e],
-  });
-  const nodes: TreeNode[] = rows.map((row) => ({
-    ...row,
-    callers: sortEdges(g, [...adj.in[row.id]]).map((e) => edge(e, row.cum, g.edges.src[e])),
-    callees: sortEdges(g, [...adj.out[row.id]]).map((e) => edge(e, row.cum, g.edges.dst[e])),
-  }));
-  return [...treeChunks({ labels: pg.labels, nodes, nonEmpty: true })].join("");
 }
 
 /** The `go tool pprof -list '^name$'` text of one function, or undefined when it is not in the profile. */

@@ -7,17 +7,16 @@
  *
  * @module
  */
-import { percentage } from "../format/units.ts";
-import { cumValue, flatValue } from "../graph/graph.ts";
-import { inlineLabels, sortNodes } from "../graph/order.ts";
 import type { Profile } from "../profile/model.ts";
-import { formatValue, type Report, selectOutputUnit } from "../report/report.ts";
-import { parseSeconds, type TextRow } from "../report/top.ts";
+import { defaultConfig } from "../report/config.ts";
+import { newReport, type Report } from "../report/report.ts";
+import type { TextRow } from "../report/top.ts";
 import { type AppCode, appCode, type AppHints } from "./app_code.ts";
 import { goPackage } from "./code_names.ts";
-import { type EvidenceConfig, listText, type PeekGraph, peekGraph, peekText, type SourceAccess } from "./evidence.ts";
+import { type EvidenceConfig, listText, type SourceAccess } from "./evidence.ts";
 import { type Finding, sortFindings } from "./findings.ts";
-import { type NameTable, nameTable, pprofValue, share, typeIndex } from "./profile_facts.ts";
+import { nameTable, pprofValue, share, typeIndex } from "./profile_facts.ts";
+import { cumTopRows, peekTexts, type StackTable, stackTable } from "./stack_table.ts";
 import { exactName } from "./quote_meta.ts";
 
 /** Options of {@link storylines}. */
@@ -98,23 +97,23 @@ export function storylines(p: Profile, o: StorylineOptions = {}): StorylinesResu
     ignore: o.ignore ?? "",
     sampleIndex: o.sampleIndex || storylineSampleIndex(p),
   };
-  const pg = peekGraph(p, cfg);
-  const report = pg.report;
-  const top = topRows(pg);
-  const app = appCode(p, o.app);
+  const report = newReport(p, "top", { ...defaultConfig(), ...cfg, sort: "cum", nodeCount: 40 });
   const names = nameTable(p);
-  const appName = new Uint8Array(names.names.length);
+  const table = stackTable(report, names);
+  const top = cumTopRows(table, 40);
+  const app = appCode(p, o.app);
+  const appName = new Uint8Array(table.names.length);
   for (let f = 0; f < p.functionCount; f++) if (app.isApp[f]) appName[names.nameOf[f]] = 1;
-  const idOf = new Map(names.names.map((x, i) => [x, i]));
+  const idOf = new Map(table.names.map((x, i) => [x, i]));
   const isAppRow = (row: string) => appName[idOf.get(row) ?? -1] === 1;
   const rowNames = top.map((r) => r.name);
-  const rowIds = rowNames.map((x) => idOf.get(x) ?? -1);
-  const pass = scan(report, names, rowIds);
+  const rowIds = top.map((r) => r.node);
+  const pass = scan(table, rowIds);
   const chosen = choose(pass, top.map((r) => r.cum), rowNames, rowIds, n, isAppRow);
 
   const lines: Storyline[] = chosen.map((ri) => {
     const name = rowNames[ri];
-    const { chain, count, appCaller } = hotPath(pass, ri, rowIds[ri], names, appName, name);
+    const { chain, count, appCaller } = hotPath(pass, ri, rowIds[ri], table.names, appName, name);
     const appFrame = [...chain].reverse().find((fn) => appName[idOf.get(fn) ?? -1]) ?? appCaller;
     const warnings: string[] = [];
     if (chain.length === 0) warnings.push("no call chain inferred; leaf not found in samples");
@@ -129,7 +128,7 @@ export function storylines(p: Profile, o: StorylineOptions = {}): StorylinesResu
       cum_pct: top[ri].row.cum_pct,
       cum_value: top[ri].cum,
       call_chain: chain.length > 0 ? chain : null,
-      time_goes_to: leaves(pass, ri, names, report.total),
+      time_goes_to: leaves(pass, ri, table.names, report.total),
       first_app_frame: appFrame,
       recursion_depth: count,
       evidence: { top_row: top[ri].row },
@@ -147,10 +146,15 @@ export function storylines(p: Profile, o: StorylineOptions = {}): StorylinesResu
     return line;
   });
 
+  const peeks = peekTexts(
+    table,
+    [...new Set(lines.flatMap((l) => [l.leaf_hotspot, l.first_app_frame]))]
+      .map((x) => idOf.get(x) ?? -1),
+  );
   for (const l of lines) {
-    l.evidence.peek_leaf = peekText(pg, l.leaf_hotspot);
+    l.evidence.peek_leaf = peeks.get(idOf.get(l.leaf_hotspot) ?? -1);
     if (l.first_app_frame !== "") {
-      l.evidence.peek_first_app = peekText(pg, l.first_app_frame);
+      l.evidence.peek_first_app = peeks.get(idOf.get(l.first_app_frame) ?? -1);
       if (o.source) l.evidence.list_first_app = listText(p, cfg, l.first_app_frame, o.source);
     }
   }
@@ -179,54 +183,12 @@ function filterFlags(cfg: EvidenceConfig): string[] {
   return out;
 }
 
-/** A row of the `-top -cum -nodecount 40` table. */
-interface TopEntry {
-  name: string;
-  cum: number;
-  row: TextRow;
-}
-
-/**
- * The rows of `go tool pprof -top -cum -nodecount 40`, from the untrimmed peek graph: the nodes pprof keeps
- * (cum above the node fraction) in cum order, the first 40, printed in the unit pprof picks for them.
- */
-function topRows(pg: PeekGraph): TopEntry[] {
-  const g = { ...pg.graph, nodes: [...pg.graph.nodes] };
-  const r: Report = { ...pg.report, outputUnit: pg.report.cfg.unit };
-  let totalValue = 0;
-  for (const n of g.nodes) totalValue += g.flat[n];
-  const cutoff = Math.abs(Math.trunc(totalValue * 0.005));
-  g.nodes = g.nodes.filter((n) => Math.abs(g.cum[n]) >= cutoff);
-  sortNodes(g, "cum");
-  g.nodes = g.nodes.slice(0, 40);
-  selectOutputUnit(r, g);
-  const names = g.frames.table.names;
-  const inl = inlineLabels(pg.graph);
-  let flatSum = 0;
-  return g.nodes.map((n) => {
-    const flat = flatValue(g, n), cum = cumValue(g, n);
-    flatSum += flat;
-    const row: TextRow = {
-      flat: formatValue(r, flat),
-      flat_pct: percentage(flat, r.total).trim(),
-      sum_pct: percentage(flatSum, r.total).trim(),
-      cum: formatValue(r, cum),
-      cum_pct: percentage(cum, r.total).trim(),
-      name: inl.has(n) ? `${names[n]} ${inl.get(n)}` : names[n],
-    };
-    const fs = parseSeconds(row.flat), cs = parseSeconds(row.cum);
-    if (fs !== undefined) row.flat_seconds = fs;
-    if (cs !== undefined) row.cum_seconds = cs;
-    return { name: names[n], cum, row };
-  });
-}
-
-/** Per-sample data of one pass over the view. */
+/** The stack table with which rows each sample holds and which stacks were cut. */
 interface Pass {
-  /** member[row][i]: kept sample i holds the row's function. */
+  /** member[row][i]: sample i holds the row's function. */
   member: Uint8Array[];
   values: Float64Array;
-  /** Name ids of every kept sample's frames, leaf first: sample i's are `frames[start[i] .. start[i + 1])`. */
+  /** Node ids of every sample's frames, leaf first: sample i's are `frames[start[i] .. start[i + 1])`. */
   frames: Int32Array;
   start: Uint32Array;
   truncated: Uint8Array;
@@ -236,71 +198,38 @@ interface Pass {
 /** Go profilers' stack depth limits (64 frames for CPU up to Go 1.22, 32 for memory, 128 from Go 1.23). */
 const DEPTH_LIMITS = new Set([32, 64, 128]);
 
-/** One pass over the report's samples: their frames, which rows each holds, and whether the stack was cut. */
-function scan(r: Report, names: NameTable, rowIds: number[]): Pass {
-  const p = r.profile, v = r.view, stride = p.sampleTypes.length;
-  const nameOf = names.nameOf;
-  const rowOfId = new Int32Array(names.names.length).fill(-1);
+/** Which rows each sample holds, and whether its stack was cut at the profiler's depth limit. */
+function scan(t: StackTable, rowIds: number[]): Pass {
+  const { frames, start, depth, values } = t;
+  const count = values.length;
+  const rowOf = new Int32Array(t.names.length).fill(-1);
   rowIds.forEach((id, row) => {
-    if (id >= 0 && rowOfId[id] < 0) rowOfId[id] = row;
+    if (id >= 0 && rowOf[id] < 0) rowOf[id] = row;
   });
-  const count = v.samples.length;
   const member = rowIds.map(() => new Uint8Array(count));
-  const values = new Float64Array(count);
-  const depth = new Uint16Array(count); // locations
-  const rootOk = new Uint8Array(count);
-  const start = new Uint32Array(count + 1);
-  const { stackLocs, lineFunction, values: pv } = p;
-  const { samples, stackFrom, stackTo, removed, lines, lineFrom, lineTo } = v;
-  // Frames per location (0 for removed ones), so the buffer's size is one cheap pass.
-  const locLines = new Uint32Array(p.locationCount);
-  for (let l = 0; l < p.locationCount; l++) locLines[l] = removed[l] ? 0 : lineTo[l] - lineFrom[l];
-  let size = 0;
-  for (let i = 0; i < count; i++) for (let k = stackFrom[i]; k < stackTo[i]; k++) size += locLines[stackLocs[k]];
-  const frames = new Int32Array(size);
-  let at = 0, maxLocs = 0, maxFrames = 0;
-  const si = r.sampleIndex;
+  let maxLocs = 0, maxFrames = 0;
   for (let i = 0; i < count; i++) {
-    start[i] = at;
-    values[i] = pv[samples[i] * stride + si];
-    let d = 0;
-    const to = stackTo[i];
-    for (let k = stackFrom[i]; k < to; k++) {
-      const loc = stackLocs[k];
-      if (removed[loc]) continue;
-      d++;
-      const end = lineTo[loc];
-      for (let li = lineFrom[loc]; li < end; li++) {
-        const id = nameOf[lineFunction[lines[li]]];
-        frames[at++] = id;
-        const row = rowOfId[id];
-        if (row >= 0) member[row][i] = 1;
-      }
+    for (let q = start[i]; q < start[i + 1]; q++) {
+      const row = rowOf[frames[q]];
+      if (row >= 0) member[row][i] = 1;
     }
-    depth[i] = d;
-    if (d > maxLocs) maxLocs = d;
-    if (at - start[i] > maxFrames) maxFrames = at - start[i];
-  }
-  start[count] = at;
-  // Whether each stack's top frame starts a thread: tested once per function name, not per sample.
-  const rootName = new Int8Array(names.names.length).fill(-1);
-  for (let i = 0; i < count; i++) {
-    if (start[i + 1] === start[i]) continue;
-    const top = frames[start[i + 1] - 1];
-    if (rootName[top] < 0) rootName[top] = ROOTS.test(names.names[top]) ? 1 : 0;
-    rootOk[i] = rootName[top];
+    if (depth[i] > maxLocs) maxLocs = depth[i];
+    if (start[i + 1] - start[i] > maxFrames) maxFrames = start[i + 1] - start[i];
   }
   // A profiler's depth limit counts frames (inline frames included) or locations; stacks that reach it without
-  // a thread root at the top were cut.
+  // a thread root at the top were cut. Whether a top frame starts a thread is tested once per name.
   const limit = DEPTH_LIMITS.has(maxFrames) ? maxFrames : DEPTH_LIMITS.has(maxLocs) ? maxLocs : 0;
   const truncated = new Uint8Array(count);
   if (limit > 0) {
+    const rootName = new Int8Array(t.names.length).fill(-1);
     for (let i = 0; i < count; i++) {
-      if ((depth[i] >= limit || start[i + 1] - start[i] >= limit) && !rootOk[i]) truncated[i] = 1;
+      if (depth[i] < limit && start[i + 1] - start[i] < limit) continue;
+      const topFrame = frames[start[i + 1] - 1];
+      if (rootName[topFrame] < 0) rootName[topFrame] = ROOTS.test(t.names[topFrame]) ? 1 : 0;
+      if (!rootName[topFrame]) truncated[i] = 1;
     }
   }
-  const maxDepth = Math.max(maxFrames, maxLocs);
-  return { member, values, frames, start, truncated, maxDepth };
+  return { member, values, frames, start, truncated, maxDepth: Math.max(maxFrames, maxLocs) };
 }
 
 /** Weight of the samples holding both rows. */
@@ -381,7 +310,7 @@ function choose(
  * pprof -peek down), 12 frames at most, root first; the most times the function appears in one stack; and the
  * heaviest frame of your code at or above it.
  */
-function hotPath(pass: Pass, ri: number, target: number, names: NameTable, appName: Uint8Array, name: string) {
+function hotPath(pass: Pass, ri: number, target: number, names: string[], appName: Uint8Array, name: string) {
   const { member, values, frames, start } = pass;
   // pos[j]: index (leaf first) of the outermost occurrence of the function in sample j; -1 when absent.
   const sel0: number[] = [];
@@ -407,7 +336,7 @@ function hotPath(pass: Pass, ri: number, target: number, names: NameTable, appNa
     return k >= start[i] && k < start[i + 1] ? frames[k] : -1;
   };
   // Weights by name id in a typed array, with the ids touched, so each step costs its samples only.
-  const acc = new Float64Array(names.names.length);
+  const acc = new Float64Array(names.length);
   const touched: number[] = [];
   const heaviest = (sel: number[], step: number) => {
     let rest = 0;
@@ -433,7 +362,7 @@ function hotPath(pass: Pass, ri: number, target: number, names: NameTable, appNa
   for (let up = 1; up <= 3; up++) {
     const h = heaviest(sel, up);
     if (h.id < 0) break;
-    above.unshift(names.names[h.id]);
+    above.unshift(names[h.id]);
     sel = sel.filter((i) => at(i, up) === h.id);
   }
   const below: string[] = [];
@@ -441,7 +370,7 @@ function hotPath(pass: Pass, ri: number, target: number, names: NameTable, appNa
   for (let down = 1; above.length + 1 + below.length < 12; down++) {
     const h = heaviest(sel, -down);
     if (h.id < 0 || h.w <= h.rest) break;
-    below.push(names.names[h.id]);
+    below.push(names[h.id]);
     sel = sel.filter((i) => at(i, -down) === h.id);
   }
   // Your code nearest at or above the function, by weight: where its path is entered from.
@@ -456,11 +385,11 @@ function hotPath(pass: Pass, ri: number, target: number, names: NameTable, appNa
   }
   let appCaller = -1, best = 0;
   for (const [k, w] of callers) if (w > best || (w === best && k < appCaller)) [appCaller, best] = [k, w];
-  return { chain: [...above, name, ...below], count, appCaller: appCaller >= 0 ? names.names[appCaller] : "" };
+  return { chain: [...above, name, ...below], count, appCaller: appCaller >= 0 ? names[appCaller] : "" };
 }
 
 /** The leaf functions of the samples holding row `ri`, by weight (top 3). */
-function leaves(pass: Pass, ri: number, names: NameTable, total: number): Weighted[] {
+function leaves(pass: Pass, ri: number, names: string[], total: number): Weighted[] {
   const by = new Map<number, number>();
   const m = pass.member[ri];
   for (let i = 0; i < m.length; i++) {
@@ -469,7 +398,7 @@ function leaves(pass: Pass, ri: number, names: NameTable, total: number): Weight
     by.set(id, (by.get(id) ?? 0) + pass.values[i]);
   }
   return [...by].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3).map(([id, value]) => ({
-    function: names.names[id],
+    function: names[id],
     value,
     percentage: share(value, total),
   }));
