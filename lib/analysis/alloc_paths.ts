@@ -123,16 +123,15 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
   const bytesKey = p.strings.indexOf("bytes");
   const allocator = new Uint8Array(p.functionCount);
   for (let f = 0; f < p.functionCount; f++) allocator[f] = ALLOCATOR.test(p.strings[p.functionName[f]]) ? 1 : 0;
-  const frameFn: number[] = [];
-  const frameLine: number[] = [];
+  // The frames of the current sample (allocator frames at the leaf end skipped), in reused buffers.
+  let frameFn = new Int32Array(256), frameLine = new Float64Array(256);
   for (let s = 0; s < p.sampleCount; s++) {
     const v = p.values[s * stride + si];
     const iv = inuseIdx >= 0 ? p.values[s * stride + inuseIdx] : 0;
     total += v;
     totalInuse += iv;
     if (v === 0 && iv === 0) continue;
-    frameFn.length = 0;
-    frameLine.length = 0;
+    let m = 0, appAt = -1;
     let skipping = true;
     for (let k = p.stackStart[s]; k < p.stackStart[s + 1]; k++) {
       const loc = p.stackLocs[k];
@@ -140,12 +139,18 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
         const f = p.lineFunction[li];
         if (skipping && allocator[f]) continue;
         skipping = false;
-        frameFn.push(f);
-        frameLine.push(p.lineNumber[li]);
+        if (m === frameFn.length) {
+          const fn2 = new Int32Array(m * 2), ln2 = new Float64Array(m * 2);
+          fn2.set(frameFn);
+          ln2.set(frameLine);
+          [frameFn, frameLine] = [fn2, ln2];
+        }
+        if (appAt < 0 && app.isApp[f]) appAt = m;
+        frameFn[m] = f;
+        frameLine[m++] = p.lineNumber[li];
       }
     }
-    if (frameFn.length === 0) continue;
-    const appAt = frameFn.findIndex((f) => app.isApp[f] === 1);
+    if (m === 0) continue;
     const keyAt = o.groupBySource && appAt >= 0 ? appAt : 0;
     const key = names.nameOf[frameFn[keyAt]];
     let g = groups.get(key);
@@ -164,7 +169,7 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
     }
     g.value += v;
     g.inuse += iv;
-    const caller = keyAt + 1 < frameFn.length ? names.nameOf[frameFn[keyAt + 1]] : key;
+    const caller = keyAt + 1 < m ? names.nameOf[frameFn[keyAt + 1]] : key;
     g.callers.set(caller, (g.callers.get(caller) ?? 0) + v);
     for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
       if (p.labelKey[j] === bytesKey && p.labelStr[j] === 0) g.sizes.add(p.labelNum[j]);
@@ -172,7 +177,7 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
     // The chain shown is the heaviest sample's, not the first one seen.
     if (Math.abs(v) > g.chainValue) {
       g.chainValue = Math.abs(v);
-      g.chain = frameFn.slice(keyAt, keyAt + 8).map((f) => names.nameOf[f]);
+      g.chain = Array.from(frameFn.subarray(keyAt, Math.min(m, keyAt + 8)), (f) => names.nameOf[f]);
       g.appFn = appAt >= 0 ? frameFn[appAt] : -1;
       g.appFrame = appAt >= 0 ? frameLine[appAt] : -1;
     }
