@@ -4,6 +4,7 @@
  * Node.js profile, and check_updates without the go command.
  */
 import assert from "node:assert/strict";
+import { pprofVendorAnalyze } from "../lib/tools/analysis/vendor_analyze.ts";
 import { FIXTURES, P, ref, result, row, showing } from "./analysis_refs.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -81,13 +82,11 @@ Deno.test("vendor_analyze node_obs_cpu: npm packages with the versions installed
 });
 
 Deno.test("vendor_analyze check_updates without the go command: says so and still answers", async () => {
-  const path = Deno.env.get("PATH") ?? "";
-  Deno.env.set("PATH", "/nonexistent");
-  try {
-    const out = await result("pprof.vendor_analyze", { profile: P.shop, repo_root: P.shopRepo, check_updates: true });
-    assert.match(out.result.warnings.join("\n"), /check_updates needs the go command on PATH/);
-    assert.ok(out.result.vendor_hotspots.length >= 4);
-  } finally {
-    Deno.env.set("PATH", path);
-  }
+  const out = await pprofVendorAnalyze(
+    { profile: P.shop, repo_root: P.shopRepo, check_updates: true },
+    undefined,
+    `${FIXTURES}no-such-dir/go`,
+  );
+  assert.match(out.result.warnings!.join("\n"), /check_updates needs the go command on PATH/);
+  assert.ok(out.result.vendor_hotspots.length >= 4);
 });

@@ -67,9 +67,9 @@ const output = z.object({
 type Out = z.infer<typeof output>;
 
 /** Asks `go list -m -u -json` for a module's latest version. */
-async function latestVersion(module: string, dir: string, signal?: AbortSignal): Promise<string> {
+async function latestVersion(go: string, module: string, dir: string, signal?: AbortSignal): Promise<string> {
   const timeout = AbortSignal.timeout(30_000);
-  const cmd = new Deno.Command("go", {
+  const cmd = new Deno.Command(go, {
     args: ["list", "-m", "-u", "-json", module],
     cwd: dir,
     stdout: "piped",
@@ -82,10 +82,14 @@ async function latestVersion(module: string, dir: string, signal?: AbortSignal):
   return j.Update?.Version ?? j.Version ?? "";
 }
 
-/** pprof.vendor_analyze's handler. */
+/**
+ * pprof.vendor_analyze's handler. `go` is the command check_updates runs (tests point it at a missing
+ * program).
+ */
 export async function pprofVendorAnalyze(
   a: z.input<typeof input>,
   ctx?: Pick<ToolContext, "signal" | "sandbox" | "toolName">,
+  go = "go",
 ): Promise<Out> {
   const profile = await loadForTool(a.profile, ctx);
   const root = a.repo_root || ctx?.sandbox.base || Deno.cwd();
@@ -105,7 +109,7 @@ export async function pprofVendorAnalyze(
     if (modules.length === 0) r.warnings.push("check_updates: no Go modules among the hot dependencies");
     for (const h of modules) {
       try {
-        const v = await latestVersion(h.package, root, ctx?.signal);
+        const v = await latestVersion(go, h.package, root, ctx?.signal);
         if (v) h.latest_version = v;
       } catch (e) {
         if (e instanceof Deno.errors.NotFound) {
