@@ -149,3 +149,13 @@ Deno.test("storylines: n is clamped to 2..6, focus narrows, the text lists every
   assert.match(r.content[0].text, /^4 storylines of cpu: main\.\(\*cartService\)\.handleCheckout 87\.47%/);
   assert.match(r.content[0].text, /- main\.\(\*logger\)\.info \(cum=3\.24s, 28\.00%\)/);
 });
+
+Deno.test("storylines heap: evidence commands name the sample type the evidence was made with", async () => {
+  const out = await result("pprof.storylines", { profile: P.heap });
+  const l = out.result.storylines.find((x: Any) => x.leaf_hotspot === "compress/flate.NewWriter");
+  assert.equal(
+    l.evidence.peek_leaf.command,
+    `go tool pprof -peek '^compress/flate\\.NewWriter$' -sample_index alloc_space ${P.heap}`,
+  );
+  assert.equal(l.evidence.peek_leaf.raw, ref("ref_culprits", "heap", "peek_newwriter_alloc"));
+});

@@ -9,6 +9,7 @@ import { discoverServices } from "../../analysis/services.ts";
 import { UserError } from "../../errors.ts";
 import { shellJoin } from "../../util/shell.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
+import { exposeFindings, findingsField } from "../findings.ts";
 import { repoRootArg } from "./common.ts";
 import { sandboxReader } from "./repo_access.ts";
 
@@ -25,12 +26,16 @@ const output = z.object({
     kind: z.enum(["go", "node", "deno"]),
   })),
   warnings: z.array(z.string()).optional(),
+  findings: findingsField,
 });
 
 type Out = z.infer<typeof output>;
 
 /** repo.services.discover's handler. */
-export function repoServicesDiscover(a: z.input<typeof input>, ctx?: Pick<ToolContext, "sandbox">): Promise<Out> {
+export function repoServicesDiscover(
+  a: z.input<typeof input>,
+  ctx?: Pick<ToolContext, "sandbox" | "toolName">,
+): Promise<Out> {
   const root = a.repo_root || ctx?.sandbox.base || Deno.cwd();
   const reader = sandboxReader(ctx);
   if (!reader.isDir(root)) {
@@ -40,6 +45,7 @@ export function repoServicesDiscover(a: z.input<typeof input>, ctx?: Pick<ToolCo
   const out: Out = {
     command: shellJoin(["profctl", "repo", "services", "discover", "--repo_root", a.repo_root || "."]),
     services: r.services,
+    findings: ctx ? exposeFindings(r.findings, ctx) : r.findings,
   };
   if (r.warnings.length > 0) out.warnings = r.warnings;
   return Promise.resolve(out);

@@ -120,7 +120,9 @@ export async function pprofStorylines(
     truncate_strategy: a.truncate_strategy,
   };
   const command = pprofCommand([...r.command_flags, a.profile]);
-  const si = a.sample_index ? ["-sample_index", a.sample_index] : [];
+  // The sample type storylines used (alloc_space is picked for heap profiles when none is given).
+  const at = r.command_flags.indexOf("-sample_index");
+  const si = at >= 0 ? ["-sample_index", r.command_flags[at + 1]] : [];
   const peek = (fn: string) => ["-peek", exactName(fn), ...si, a.profile];
   return {
     command,
