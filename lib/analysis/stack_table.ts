@@ -44,11 +44,31 @@ export function stackTable(r: Report, names: NameTable): StackTable {
   const { stackLocs, lineFunction, values: pv, locationMapping } = p;
   const { samples, stackFrom, stackTo, removed, lines, lineFrom, lineTo } = v;
   const nameOf = names.nameOf;
-  // Frames per location (a location without lines is one frame), so the buffers are sized in one cheap pass.
-  const locFrames = new Uint32Array(p.locationCount);
-  for (let l = 0; l < p.locationCount; l++) locFrames[l] = removed[l] ? 0 : Math.max(1, lineTo[l] - lineFrom[l]);
+  // Each location's frames (node ids, innermost first, and whether each is inlined into the next) once, so a
+  // sample's frames are copies of its locations' runs.
+  const locStart = new Uint32Array(p.locationCount + 1);
+  let runs = 0;
+  for (let l = 0; l < p.locationCount; l++) {
+    locStart[l] = runs;
+    if (!removed[l]) runs += Math.max(1, lineTo[l] - lineFrom[l]);
+  }
+  locStart[p.locationCount] = runs;
+  const locNode = new Int32Array(runs);
+  const locInl = new Uint8Array(runs);
+  for (let l = 0; l < p.locationCount; l++) {
+    let j = locStart[l];
+    if (j === locStart[l + 1]) continue;
+    const from = lineFrom[l], end = lineTo[l];
+    if (from === end) locNode[j] = nn + 1 + locationMapping[l];
+    for (let li = from; li < end; li++, j++) {
+      locNode[j] = nameOf[lineFunction[lines[li]]];
+      locInl[j] = li === end - 1 ? 0 : 1;
+    }
+  }
   let size = 0;
-  for (let i = 0; i < count; i++) for (let k = stackFrom[i]; k < stackTo[i]; k++) size += locFrames[stackLocs[k]];
+  for (let i = 0; i < count; i++) {
+    for (let k = stackFrom[i]; k < stackTo[i]; k++) size += locStart[stackLocs[k] + 1] - locStart[stackLocs[k]];
+  }
   const frames = new Int32Array(size);
   const inlined = new Uint8Array(size);
   const start = new Uint32Array(count + 1);
@@ -58,8 +78,9 @@ export function stackTable(r: Report, names: NameTable): StackTable {
   const cum = new Float64Array(nodeNames.length);
   const stamp = new Int32Array(nodeNames.length).fill(-1);
   const si = r.sampleIndex;
-  let at = 0;
-  for (let i = 0; i < count; i++) {
+  // One sample at a time, in a function of its own: called per sample, it is optimized after a few hundred
+  // calls, where one long loop would run unoptimized until on-stack replacement.
+  const fill = (i: number, at: number): number => {
     start[i] = at;
     const w = pv[samples[i] * stride + si];
     values[i] = w;
@@ -67,22 +88,13 @@ export function stackTable(r: Report, names: NameTable): StackTable {
     // pprof's graph: flat on the leaf, cum once per node and sample.
     for (let k = stackFrom[i]; k < stackTo[i]; k++) {
       const loc = stackLocs[k];
-      if (removed[loc]) continue;
+      const to = locStart[loc + 1];
+      let j = locStart[loc];
+      if (j === to) continue;
       d++;
-      const from = lineFrom[loc], end = lineTo[loc];
-      if (from === end) {
-        const n = nn + 1 + locationMapping[loc];
-        inlined[at] = 0;
-        frames[at++] = n;
-        if (stamp[n] !== i) {
-          stamp[n] = i;
-          cum[n] += w;
-        }
-        continue;
-      }
-      for (let li = from; li < end; li++) {
-        const n = nameOf[lineFunction[lines[li]]];
-        inlined[at] = li === end - 1 ? 0 : 1;
+      for (; j < to; j++) {
+        const n = locNode[j];
+        inlined[at] = locInl[j];
         frames[at++] = n;
         if (stamp[n] !== i) {
           stamp[n] = i;
@@ -92,7 +104,10 @@ export function stackTable(r: Report, names: NameTable): StackTable {
     }
     depth[i] = d;
     if (at > start[i]) flat[frames[start[i]]] += w;
-  }
+    return at;
+  };
+  let at = 0;
+  for (let i = 0; i < count; i++) at = fill(i, at);
   start[count] = at;
   return { report: r, names: nodeNames, frames, start, inlined, depth, values, flat, cum };
 }
@@ -129,24 +144,25 @@ function inlineMarks(t: StackTable, kept: number[], cutoff: number): Uint8Array 
   const inline = small ? new Int8Array(size).fill(-1) : undefined;
   const stamp = small ? new Int32Array(size).fill(-1) : undefined;
   const calls = new Map<number, { w: number; inline: number; stamp: number }>();
-  for (let i = 0; i + 1 < t.start.length; i++) {
-    const w = t.values[i];
+  const { start, values, frames, inlined } = t;
+  for (let i = 0; i + 1 < start.length; i++) {
+    const w = values[i];
     if (w === 0) continue;
     let parent = -1;
-    for (let q = t.start[i + 1] - 1; q >= t.start[i]; q--) {
-      const n = slot[t.frames[q]];
+    for (let q = start[i + 1] - 1; q >= start[i]; q--) {
+      const n = slot[frames[q]];
       if (n < 0) continue;
       if (parent >= 0 && n !== parent) {
         const key = parent * k + n;
         if (small) {
-          if (inline![key] < 0) inline![key] = t.inlined[q];
+          if (inline![key] < 0) inline![key] = inlined[q];
           if (stamp![key] !== i) {
             stamp![key] = i;
             weight![key] += w;
           }
         } else {
           let e = calls.get(key);
-          if (!e) calls.set(key, e = { w: 0, inline: t.inlined[q], stamp: -1 });
+          if (!e) calls.set(key, e = { w: 0, inline: inlined[q], stamp: -1 });
           if (e.stamp !== i) {
             e.stamp = i;
             e.w += w;
@@ -217,16 +233,17 @@ export function peekTexts(t: StackTable, targets: number[]): Map<number, string>
   // Calls into and out of each target: weight (once per sample) and the inline flag of the first one seen.
   const calls = new Map<number, { src: number; dst: number; w: number; inline: boolean; stamp: number }>();
   const nn = t.names.length;
-  for (let i = 0; i + 1 < t.start.length; i++) {
-    const w = t.values[i];
+  const { start, values, frames, inlined } = t;
+  for (let i = 0; i + 1 < start.length; i++) {
+    const w = values[i];
     if (w === 0) continue;
-    const from = t.start[i], to = t.start[i + 1];
+    const from = start[i], to = start[i + 1];
     for (let q = from; q + 1 < to; q++) {
-      const callee = t.frames[q], caller = t.frames[q + 1];
+      const callee = frames[q], caller = frames[q + 1];
       if (callee === caller || !(want[callee] || want[caller])) continue;
       const key = caller * nn + callee;
       let e = calls.get(key);
-      if (!e) calls.set(key, e = { src: caller, dst: callee, w: 0, inline: t.inlined[q] === 1, stamp: -1 });
+      if (!e) calls.set(key, e = { src: caller, dst: callee, w: 0, inline: inlined[q] === 1, stamp: -1 });
       if (e.stamp !== i) {
         e.stamp = i;
         e.w += w;

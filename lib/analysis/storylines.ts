@@ -111,17 +111,17 @@ export function storylines(p: Profile, o: StorylineOptions = {}): StorylinesResu
   const pass = scan(table, rowIds);
   const chosen = choose(pass, top.map((r) => r.cum), rowNames, rowIds, n, isAppRow);
 
-  const lines: Storyline[] = chosen.map((ri) => {
+  const chosenSpots = spots(pass, chosen.map((ri) => rowIds[ri]), table.names.length);
+  const lines: Storyline[] = chosen.map((ri, k) => {
     const name = rowNames[ri];
-    const { chain, count, appCaller } = hotPath(pass, ri, rowIds[ri], table.names, appName, name);
+    const { chain, count, appCaller } = hotPath(pass, chosenSpots[k], table.names, appName, name);
     const appFrame = [...chain].reverse().find((fn) => appName[idOf.get(fn) ?? -1]) ?? appCaller;
     const warnings: string[] = [];
     if (chain.length === 0) warnings.push("no call chain inferred; leaf not found in samples");
     if (appFrame === "") warnings.push("no app-owned frame found");
     let truncatedValue = 0;
-    for (let i = 0; i < pass.values.length; i++) {
-      if (pass.member[ri][i] && pass.truncated[i]) truncatedValue += pass.values[i];
-    }
+    const inRow = pass.member[ri], cut = pass.truncated, vals = pass.values;
+    for (let i = 0; i < vals.length; i++) if (inRow[i] && cut[i]) truncatedValue += vals[i];
     const line: Storyline = {
       leaf_hotspot: name,
       cum: top[ri].row.cum,
@@ -234,18 +234,18 @@ function scan(t: StackTable, rowIds: number[]): Pass {
 
 /** Weight of the samples holding both rows. */
 function together(pass: Pass, a: number, b: number): number {
-  const ma = pass.member[a], mb = pass.member[b];
+  const ma = pass.member[a], mb = pass.member[b], values = pass.values;
   let w = 0;
-  for (let i = 0; i < ma.length; i++) if (ma[i] && mb[i]) w += pass.values[i];
+  for (let i = 0; i < ma.length; i++) if (ma[i] && mb[i]) w += values[i];
   return w;
 }
 
 /** Whether row a sits below (closer to the leaf than) row b in the heaviest sample holding both. */
 function deeper(pass: Pass, rowIds: number[], a: number, b: number): boolean {
-  const ma = pass.member[a], mb = pass.member[b];
+  const ma = pass.member[a], mb = pass.member[b], values = pass.values;
   let best = -1;
   for (let i = 0; i < ma.length; i++) {
-    if (ma[i] && mb[i] && (best < 0 || pass.values[i] > pass.values[best])) best = i;
+    if (ma[i] && mb[i] && (best < 0 || values[i] > values[best])) best = i;
   }
   if (best < 0) return false;
   for (let k = pass.start[best]; k < pass.start[best + 1]; k++) {
@@ -304,50 +304,69 @@ function choose(
   return [...new Set(chosen)];
 }
 
+/** Where a storyline's function sits in each sample: the outermost frame of it (-1: absent), and its most
+ * occurrences in one stack. */
+interface Spot {
+  pos: Int32Array;
+  count: number;
+}
+
+/** The spots of several functions, in one pass over the frames. */
+function spots(pass: Pass, ids: number[], nodes: number): Spot[] {
+  // Locals only in the loop: property loads there cost more than the loop itself on large profiles.
+  const { frames, start, values } = pass;
+  const slot = new Int32Array(nodes).fill(-1);
+  ids.forEach((id, k) => {
+    if (id >= 0) slot[id] = k;
+  });
+  const n = values.length, m = ids.length;
+  const pos = ids.map(() => new Int32Array(n).fill(-1));
+  const counts = new Int32Array(m);
+  const seen = new Int32Array(m);
+  for (let i = 0; i < n; i++) {
+    seen.fill(0);
+    const end = start[i + 1];
+    for (let q = start[i]; q < end; q++) {
+      const k = slot[frames[q]];
+      if (k < 0) continue;
+      pos[k][i] = q; // leaf first: the last one seen is the outermost
+      seen[k]++;
+    }
+    for (let k = 0; k < m; k++) if (seen[k] > counts[k]) counts[k] = seen[k];
+  }
+  return pos.map((p, k) => ({ pos: p, count: counts[k] }));
+}
+
 /**
  * The hot path through row `ri`'s function: from its outermost frame, up to 3 heaviest callers above it and
  * then, while a callee carries more weight than the function's own time, the heaviest callee (as following
  * pprof -peek down), 12 frames at most, root first; the most times the function appears in one stack; and the
  * heaviest frame of your code at or above it.
  */
-function hotPath(pass: Pass, ri: number, target: number, names: string[], appName: Uint8Array, name: string) {
-  const { member, values, frames, start } = pass;
-  // pos[j]: index (leaf first) of the outermost occurrence of the function in sample j; -1 when absent.
-  const sel0: number[] = [];
-  const pos = new Int32Array(member[ri].length).fill(-1);
-  let count = 0;
-  for (let i = 0; i < member[ri].length; i++) {
-    if (!member[ri][i] || values[i] === 0) continue;
-    let c = 0;
-    for (let k = start[i]; k < start[i + 1]; k++) {
-      if (frames[k] === target) {
-        pos[i] = k;
-        c++;
-      }
-    }
-    if (pos[i] < 0) continue;
-    sel0.push(i);
-    if (c > count) count = c;
-  }
-  if (sel0.length === 0) return { chain: [] as string[], count: 0, appCaller: "" };
-  // Frame `step` levels toward the root (step > 0) or the leaf (step < 0) of the function, or -1.
-  const at = (i: number, step: number) => {
-    const k = pos[i] + step;
-    return k >= start[i] && k < start[i + 1] ? frames[k] : -1;
-  };
+function hotPath(pass: Pass, spot: Spot, names: string[], appName: Uint8Array, name: string) {
+  const { values, frames, start } = pass;
+  const { pos, count } = spot;
+  let total = 0;
+  for (let i = 0; i < pos.length; i++) if (pos[i] >= 0 && values[i] !== 0) total++;
+  if (total === 0) return { chain: [] as string[], count: 0, appCaller: "" };
+  const all = new Int32Array(total);
+  for (let i = 0, j = 0; i < pos.length; i++) if (pos[i] >= 0 && values[i] !== 0) all[j++] = i;
   // Weights by name id in a typed array, with the ids touched, so each step costs its samples only.
   const acc = new Float64Array(names.length);
   const touched: number[] = [];
-  const heaviest = (sel: number[], step: number) => {
+  /** The heaviest frame `step` levels toward the root (step > 0) or the leaf (step < 0), and the rest. */
+  const heaviest = (sel: Int32Array, n: number, step: number) => {
     let rest = 0;
-    for (const i of sel) {
-      const f = at(i, step);
+    for (let j = 0; j < n; j++) {
+      const i = sel[j], k = pos[i] + step;
       const w = Math.abs(values[i]);
-      if (f < 0) rest += w;
-      else {
-        if (acc[f] === 0) touched.push(f);
-        acc[f] += w;
+      if (k < start[i] || k >= start[i + 1]) {
+        rest += w;
+        continue;
       }
+      const f = frames[k];
+      if (acc[f] === 0) touched.push(f);
+      acc[f] += w;
     }
     let id = -1, w = 0;
     for (const k of touched) {
@@ -357,25 +376,36 @@ function hotPath(pass: Pass, ri: number, target: number, names: string[], appNam
     touched.length = 0;
     return { id, w, rest };
   };
+  /** Keeps the samples whose frame `step` levels away is `id`; returns how many are left. */
+  const keep = (sel: Int32Array, n: number, step: number, id: number) => {
+    let m = 0;
+    for (let j = 0; j < n; j++) {
+      const i = sel[j], k = pos[i] + step;
+      if (k >= start[i] && k < start[i + 1] && frames[k] === id) sel[m++] = i;
+    }
+    return m;
+  };
   const above: string[] = [];
-  let sel = sel0;
+  let sel = all.slice(), n = total;
   for (let up = 1; up <= 3; up++) {
-    const h = heaviest(sel, up);
+    const h = heaviest(sel, n, up);
     if (h.id < 0) break;
     above.unshift(names[h.id]);
-    sel = sel.filter((i) => at(i, up) === h.id);
+    n = keep(sel, n, up, h.id);
   }
   const below: string[] = [];
-  sel = sel0;
+  sel = all.slice();
+  n = total;
   for (let down = 1; above.length + 1 + below.length < 12; down++) {
-    const h = heaviest(sel, -down);
+    const h = heaviest(sel, n, -down);
     if (h.id < 0 || h.w <= h.rest) break;
     below.push(names[h.id]);
-    sel = sel.filter((i) => at(i, -down) === h.id);
+    n = keep(sel, n, -down, h.id);
   }
   // Your code nearest at or above the function, by weight: where its path is entered from.
   const callers = new Map<number, number>();
-  for (const i of sel0) {
+  for (let j = 0; j < total; j++) {
+    const i = all[j];
     for (let k = pos[i]; k < start[i + 1]; k++) {
       if (appName[frames[k]]) {
         callers.set(frames[k], (callers.get(frames[k]) ?? 0) + Math.abs(values[i]));
@@ -391,11 +421,11 @@ function hotPath(pass: Pass, ri: number, target: number, names: string[], appNam
 /** The leaf functions of the samples holding row `ri`, by weight (top 3). */
 function leaves(pass: Pass, ri: number, names: string[], total: number): Weighted[] {
   const by = new Map<number, number>();
-  const m = pass.member[ri];
+  const m = pass.member[ri], { start, frames, values } = pass;
   for (let i = 0; i < m.length; i++) {
-    if (!m[i] || pass.start[i] === pass.start[i + 1]) continue;
-    const id = pass.frames[pass.start[i]];
-    by.set(id, (by.get(id) ?? 0) + pass.values[i]);
+    if (!m[i] || start[i] === start[i + 1]) continue;
+    const id = frames[start[i]];
+    by.set(id, (by.get(id) ?? 0) + values[i]);
   }
   return [...by].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3).map(([id, value]) => ({
     function: names[id],
