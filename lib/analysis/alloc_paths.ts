@@ -230,7 +230,14 @@ export function allocPaths(p: Profile, o: AllocOptions = {}): AllocPathsResult {
     paths: kept,
     app_code: appInfo,
     warnings,
-    findings: allocFindings(kept, p.sampleTypes[si].type, unit, inuseIdx >= 0, o.profilePath ?? ""),
+    findings: allocFindings(
+      kept,
+      p.sampleTypes[si].type,
+      unit,
+      inuseIdx >= 0,
+      p.sampleTypes[valueIndex(p)].type === "inuse_space",
+      o.profilePath ?? "",
+    ),
   };
   if (inuseIdx >= 0) result.total_inuse = totalInuse;
   if (duration) result.duration_secs = duration;
@@ -249,7 +256,14 @@ function doubling(sizes: Set<number>): { steps: number; largest: number } | unde
   return steps >= 3 ? { steps, largest: sorted[0] } : undefined;
 }
 
-function allocFindings(paths: AllocPath[], type: string, unit: string, hasInuse: boolean, profile: string): Finding[] {
+function allocFindings(
+  paths: AllocPath[],
+  type: string,
+  unit: string,
+  hasInuse: boolean,
+  inuseDefault: boolean,
+  profile: string,
+): Finding[] {
   const out: Finding[] = [];
   const live = type.startsWith("inuse_");
   for (const p of paths.slice(0, 5)) {
@@ -306,11 +320,19 @@ function allocFindings(paths: AllocPath[], type: string, unit: string, hasInuse:
           value_text: pprofValue(p.inuse_bytes!, unit),
           unit,
         },
-        next_step: {
-          tool: "pprof.list",
-          arguments: { profile, function: exactName(p.first_app_frame ?? p.alloc_site), sample_index: "inuse_space" },
-          why: "the lines that keep the memory",
-        },
+        // pprof.list reports the profile's default sample type: in-use memory for heap profiles, allocations
+        // for allocs profiles; peek can be told the type.
+        next_step: inuseDefault
+          ? {
+            tool: "pprof.list",
+            arguments: { profile, function: exactName(p.first_app_frame ?? p.alloc_site) },
+            why: "the lines that keep the memory",
+          }
+          : {
+            tool: "pprof.peek",
+            arguments: { profile, regex: exactName(p.alloc_site), sample_index: "inuse_space" },
+            why: "who keeps calling it",
+          },
       });
     }
   }

@@ -167,7 +167,7 @@ export function storylines(p: Profile, o: StorylineOptions = {}): StorylinesResu
     storylines: lines,
     app_code: appInfo,
     max_stack_depth: pass.maxDepth,
-    findings: storyFindings(lines, report, o),
+    findings: storyFindings(lines, report, o, cfg.sampleIndex),
   };
 }
 
@@ -434,14 +434,18 @@ function leaves(pass: Pass, ri: number, names: string[], total: number): Weighte
   }));
 }
 
-function storyFindings(lines: Storyline[], r: Report, o: StorylineOptions): Finding[] {
+function storyFindings(lines: Storyline[], r: Report, o: StorylineOptions, sampleIndex: string): Finding[] {
   const profile = o.profilePath ?? "";
+  // pprof.list reports the profile's default sample type; when storylines read another one, peek (which can be
+  // told the type) is the next step instead.
+  const si = sampleIndex !== "" ? { sample_index: sampleIndex } : {};
+  const listable = sampleIndex === "";
   const out: Finding[] = [];
   for (const l of lines) {
     const pct = share(l.cum_value, r.total);
     const goes = l.time_goes_to.filter((x) => x.function !== l.leaf_hotspot)
       .map((x) => `${x.function} (${x.percentage.toFixed(1)}%)`);
-    const step = o.source && l.first_app_frame !== ""
+    const step = o.source && l.first_app_frame !== "" && listable
       ? {
         tool: "pprof.list",
         arguments: { profile, function: exactName(l.first_app_frame), repo_root: o.repoRoot ?? "" },
@@ -449,7 +453,7 @@ function storyFindings(lines: Storyline[], r: Report, o: StorylineOptions): Find
       }
       : {
         tool: "pprof.peek",
-        arguments: { profile, regex: exactName(l.leaf_hotspot) },
+        arguments: { profile, regex: exactName(l.leaf_hotspot), ...si },
         why: `who calls ${l.leaf_hotspot} and what it calls`,
       };
     out.push({
@@ -479,11 +483,21 @@ function storyFindings(lines: Storyline[], r: Report, o: StorylineOptions): Find
           value_text: pprofValue(l.cum_value, r.sampleUnit),
           unit: r.sampleUnit,
         },
-        next_step: {
-          tool: "pprof.list",
-          arguments: { profile, function: exactName(l.leaf_hotspot), ...(o.repoRoot ? { repo_root: o.repoRoot } : {}) },
-          why: "the recursive call and what bounds its depth",
-        },
+        next_step: listable
+          ? {
+            tool: "pprof.list",
+            arguments: {
+              profile,
+              function: exactName(l.leaf_hotspot),
+              ...(o.repoRoot ? { repo_root: o.repoRoot } : {}),
+            },
+            why: "the recursive call and what bounds its depth",
+          }
+          : {
+            tool: "pprof.peek",
+            arguments: { profile, regex: exactName(l.leaf_hotspot), ...si },
+            why: "the recursive call and its callers",
+          },
       });
     }
   }
