@@ -36,7 +36,11 @@ for (const [name, profile, set] of [["heap", P.heap, "ref"], ["allocs", P.allocs
     assert.equal(leak.severity, "high");
     assert.equal(leak.evidence.function, "main.(*leakyCache).Add");
     assert.match(leak.title, /holds 70\.6% of the in-use heap \(47\.81MB\).*only grows/);
-    assert.equal(leak.next_step.tool, "pprof.list");
+    // heap's default type is inuse_space, which pprof.list shows; allocs' is alloc_space, so peek is told the type.
+    assert.deepEqual(
+      [leak.next_step.tool, leak.next_step.arguments.sample_index],
+      name === "heap" ? ["pprof.list", undefined] : ["pprof.peek", "inuse_space"],
+    );
     // readChunk's sub-slices keep whole 64 KiB chunks alive: 22% in use, all it allocated.
     assert.equal(`${path(out, "main.readChunk").inuse_pct.toFixed(2)}%`, row(inuse, "main.readChunk").flat_pct);
   });
