@@ -5,7 +5,7 @@
  * exactly themselves; and which frames count as application code.
  */
 import assert from "node:assert/strict";
-import { firstAppFrame, isStdlib, packageOf } from "../lib/analysis/app_code.ts";
+import { firstAppFrame, isStdlib, packageOf } from "../lib/analysis/app_frames.ts";
 import { LOCK_OWNERS, LOCK_PRIMITIVES, PRIMITIVE_ADVICE } from "../lib/analysis/contention_patterns.ts";
 import { framesOf } from "../lib/analysis/frames.ts";
 import { GOROUTINE_PRESETS } from "../lib/analysis/goroutine_presets.ts";

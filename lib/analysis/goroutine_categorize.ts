@@ -8,7 +8,7 @@
 import { UserError } from "../errors.ts";
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { appByLocation, type AppCode, appMasks, firstAppOfSample } from "./app_code.ts";
+import { appByLocation, appMasks, type AppPrefixes, firstAppOfSample } from "./app_frames.ts";
 import { type Finding, type Severity, sortFindings } from "./findings.ts";
 import { framesOf, sampleKind, signatureOf, stackBuffer, StackGroups, stackOf, valueIndex } from "./frames.ts";
 import { GOROUTINE_PRESETS } from "./goroutine_presets.ts";
@@ -43,7 +43,7 @@ export interface CategorizeOptions {
   presets?: readonly string[];
   /** Custom categories, name → Go RE2 regexp; they are tried before the presets, in the order given. */
   categories?: Readonly<Record<string, string>>;
-  app?: AppCode;
+  app?: AppPrefixes;
   profileArg?: string;
 }
 

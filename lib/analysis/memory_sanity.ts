@@ -11,7 +11,7 @@ import { UserError } from "../errors.ts";
 import { autoLabel } from "../format/units.ts";
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { type AppCode, type AppMasks, appMasks, firstAppIndex } from "./app_code.ts";
+import { type AppMasks, appMasks, type AppPrefixes, firstAppIndex } from "./app_frames.ts";
 import type { CodeFinding } from "./code_scan.ts";
 import { type Evidence, type Finding, type NextStep, type Severity, sortFindings } from "./findings.ts";
 import { type Frames, framesOf, stackBuffer, stackOf, valueIndex } from "./frames.ts";
@@ -82,7 +82,7 @@ export interface MemoryInput {
   code?: CodeFinding[];
   /** Whether a repository root was given (so no scan means nothing to scan for). */
   repoGiven?: boolean;
-  app?: AppCode;
+  app?: AppPrefixes;
 }
 
 /** The result of {@link memorySanity}. */

@@ -8,7 +8,7 @@
  */
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { stdlibMask } from "./app_code.ts";
+import { stdlibMask } from "./app_frames.ts";
 import { type Finding, sortFindings } from "./findings.ts";
 import { type Frames, framesOf, sampleKind, signatureOf, stackBuffer, stackOf, valueIndex } from "./frames.ts";
 import { blockingOf, goroutineCount, waitRules } from "./goroutines.ts";
