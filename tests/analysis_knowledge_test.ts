@@ -14,7 +14,7 @@ import {
 import { FIX_TEMPLATES } from "../lib/analysis/fix_templates.ts";
 import { KNOWN_ISSUES } from "../lib/analysis/known_issues.ts";
 import { OVERHEAD_CATEGORIES } from "../lib/analysis/overhead_categories.ts";
-import { exactName, quoteMeta } from "../lib/analysis/quote_meta.ts";
+import { exactName, quoteMeta } from "../lib/regex/quote.ts";
 import { parseGoMod } from "../lib/analysis/repo_files.ts";
 import { compileRE2 } from "../lib/regex/re2.ts";
 

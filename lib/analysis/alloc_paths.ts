@@ -18,7 +18,7 @@ import {
   typeIndex,
   valueIndex,
 } from "./profile_facts.ts";
-import { exactName } from "./quote_meta.ts";
+import { exactName } from "../regex/quote.ts";
 
 /** Options of {@link allocPaths}. */
 export interface AllocOptions {

@@ -8,65 +8,7 @@
  *
  * @module
  */
-
-/**
- * Top-level directories of the Go standard library (`go list std`, Go 1.19 to
- * 1.23). A package whose path starts with one of them is standard library.
- */
-const STD_ROOTS = new Set([
-  "archive",
-  "arena",
-  "bufio",
-  "builtin",
-  "bytes",
-  "cmp",
-  "compress",
-  "container",
-  "context",
-  "crypto",
-  "database",
-  "debug",
-  "embed",
-  "encoding",
-  "errors",
-  "expvar",
-  "flag",
-  "fmt",
-  "go",
-  "hash",
-  "html",
-  "image",
-  "index",
-  "internal",
-  "io",
-  "iter",
-  "log",
-  "maps",
-  "math",
-  "mime",
-  "net",
-  "os",
-  "path",
-  "plugin",
-  "reflect",
-  "regexp",
-  "runtime",
-  "slices",
-  "sort",
-  "strconv",
-  "strings",
-  "structs",
-  "sync",
-  "syscall",
-  "testing",
-  "text",
-  "time",
-  "unicode",
-  "unique",
-  "unsafe",
-  "vendor",
-  "weak",
-]);
+import { goPackage, isGoStdlib } from "./code_names.ts";
 
 /**
  * Module prefixes of widely used libraries: frames under them are library
@@ -132,22 +74,16 @@ export const LIBRARY_PREFIXES: readonly string[] = [
 
 /**
  * The Go package path of a function name: `github.com/x/y.(*T).M` →
- * `github.com/x/y`, `main.f` → `main`. Type parameters (`F[...]`) are cut
- * first, since they may hold other package paths.
+ * `github.com/x/y`, `main.f` → `main` (`code_names.ts`'s reading of Go names);
+ * a name that is no Go name is its own package.
  */
 export function packageOf(name: string): string {
-  const bracket = name.indexOf("[");
-  const base = bracket > 0 ? name.slice(0, bracket) : name;
-  const slash = base.lastIndexOf("/");
-  const dot = base.indexOf(".", slash + 1);
-  return dot < 0 ? base : base.slice(0, dot);
+  return goPackage(name) || name;
 }
 
 /** Whether a function belongs to the Go standard library (runtime included). */
 export function isStdlib(name: string): boolean {
-  const pkg = packageOf(name);
-  const slash = pkg.indexOf("/");
-  return STD_ROOTS.has(slash < 0 ? pkg : pkg.slice(0, slash));
+  return isGoStdlib(goPackage(name));
 }
 
 /** Per name: 1 when it is standard library (for hot loops over stacks). */

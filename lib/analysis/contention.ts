@@ -13,7 +13,7 @@ import { appMasks, type AppPrefixes, firstAppIndex } from "./app_frames.ts";
 import { LOCK_OWNERS, LOCK_PRIMITIVES, PRIMITIVE_ADVICE } from "./contention_patterns.ts";
 import { type Finding, type Severity, sortFindings } from "./findings.ts";
 import { fileOf, framesOf, stackBuffer, StackGroups } from "./frames.ts";
-import { exactFunction } from "./stack_match.ts";
+import { exactName } from "../regex/quote.ts";
 
 /** Which kind of contention profile: mutex (holders, charged at unlock) or block (waiters). */
 export type ContentionKind = "mutex" | "block" | "unknown";
@@ -348,7 +348,7 @@ function contentionFindings(kind: ContentionKind, sites: LockSite[], unit: strin
     if (profile) {
       f.next_step = {
         tool: "pprof.peek",
-        arguments: { profile, regex: exactFunction(culprit) },
+        arguments: { profile, regex: exactName(culprit) },
         why: "who calls it and how the delay splits among its callees",
       };
     }

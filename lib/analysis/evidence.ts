@@ -11,7 +11,7 @@ import { compileRE2 } from "../regex/re2.ts";
 import { defaultConfig, type ReportConfig } from "../report/config.ts";
 import { listReport, renderList } from "../report/list.ts";
 import { newReport, type Report } from "../report/report.ts";
-import { exactName } from "./quote_meta.ts";
+import { exactName } from "../regex/quote.ts";
 
 /** Where -list looks for sources, and which files it may read. */
 export interface SourceAccess {

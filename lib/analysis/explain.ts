@@ -13,7 +13,7 @@ import type { Finding } from "./findings.ts";
 import { OVERHEAD_CATEGORIES } from "./overhead_categories.ts";
 import { overheadReport } from "./overhead.ts";
 import { nameTable, pprofValue, round2, share, valueIndex } from "./profile_facts.ts";
-import { exactName } from "./quote_meta.ts";
+import { exactName } from "../regex/quote.ts";
 
 /** Options of {@link explainOverhead}. */
 export interface ExplainOptions {

@@ -22,7 +22,7 @@ import {
   valueIndex,
   valueOf,
 } from "./frames.ts";
-import { exactFunction } from "./stack_match.ts";
+import { exactName } from "../regex/quote.ts";
 import { stdlibMask } from "./app_frames.ts";
 import { RUNNING, stateOfReason, WAIT_RULES } from "./wait_reasons.ts";
 
@@ -300,7 +300,7 @@ function goroutineFindings(total: number, leaks: PotentialLeak[], profile?: stri
     if (profile) {
       f.next_step = {
         tool: "pprof.focus_paths",
-        arguments: { profile, function: exactFunction(where) },
+        arguments: { profile, function: exactName(where) },
         why: "the full stacks and labels of these goroutines: who started them and what they wait for",
       };
     }

@@ -17,7 +17,7 @@ import { type Evidence, type Finding, type NextStep, type Severity, sortFindings
 import { type Frames, framesOf, stackBuffer, stackOf, valueIndex } from "./frames.ts";
 import { type GoroutineAnalysis, goroutineAnalysis } from "./goroutines.ts";
 import { ALLOCATOR_INTERNALS, CODE_CATEGORY_OF, MEMORY_GROUPS, type MemoryGroup } from "./memory_patterns.ts";
-import { exactFunction } from "./stack_match.ts";
+import { exactName } from "../regex/quote.ts";
 
 const MB = 1 << 20;
 /** Allocated more than this (MB) while little is in use is high churn. */
@@ -292,7 +292,7 @@ export function memorySanity(input: MemoryInput): MemorySanity {
     input.heapArg && fn
       ? {
         tool: "pprof.peek",
-        arguments: { profile: input.heapArg, regex: exactFunction(fn), sample_index: sampleIndex },
+        arguments: { profile: input.heapArg, regex: exactName(fn), sample_index: sampleIndex },
         why: "who calls it and how much each caller allocates",
       }
       : undefined;

@@ -19,7 +19,7 @@ import {
   share,
   valueIndex,
 } from "./profile_facts.ts";
-import { exactName } from "./quote_meta.ts";
+import { exactName } from "../regex/quote.ts";
 
 /** Options of {@link overheadReport}. */
 export interface OverheadOptions {

@@ -17,7 +17,7 @@ import { type EvidenceConfig, listText, type SourceAccess } from "./evidence.ts"
 import { type Finding, sortFindings } from "./findings.ts";
 import { nameTable, pprofValue, share, typeIndex } from "./profile_facts.ts";
 import { cumTopRows, peekTexts, type StackTable, stackTable } from "./stack_table.ts";
-import { exactName } from "./quote_meta.ts";
+import { exactName } from "../regex/quote.ts";
 
 /** Options of {@link storylines}. */
 export interface StorylineOptions {

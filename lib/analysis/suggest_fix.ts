@@ -9,7 +9,7 @@ import { compileRE2 } from "../regex/re2.ts";
 import { FIX_TEMPLATES, type FixTemplate } from "./fix_templates.ts";
 import type { Finding } from "./findings.ts";
 import { nameTable, round2, sampleKind, share, typeIndex, valueIndex } from "./profile_facts.ts";
-import { exactName } from "./quote_meta.ts";
+import { exactName } from "../regex/quote.ts";
 import { repoUrl } from "./vendor.ts";
 import { joinPath, type RepoReader } from "./repo_files.ts";
 

@@ -12,7 +12,7 @@ import { appCode, type AppHints } from "./app_code.ts";
 import { goPackage, guessModule, isGoStdlib, jsOrigin, longestModule, unvendor } from "./code_names.ts";
 import { type Finding, sortFindings } from "./findings.ts";
 import { nameTable, pprofValue, round2, share, valueIndex } from "./profile_facts.ts";
-import { exactName } from "./quote_meta.ts";
+import { exactName } from "../regex/quote.ts";
 import type { GoMod, RepoReader } from "./repo_files.ts";
 import { resolveSource, snippet, type SourceRoots } from "./source_files.ts";
 

@@ -12,7 +12,7 @@ import { goPackage, guessModule, hasPathPrefix, isGoStdlib, jsOrigin, longestMod
 import { type Finding, sortFindings } from "./findings.ts";
 import { KNOWN_ISSUES, type KnownPackage } from "./known_issues.ts";
 import { pprofValue, profileLanguage, round2, share, valueIndex } from "./profile_facts.ts";
-import { exactName } from "./quote_meta.ts";
+import { exactName } from "../regex/quote.ts";
 import { type GoMod, joinPath, type PackageManifest, parsePackageJson, type RepoReader } from "./repo_files.ts";
 
 /** Options of {@link vendorAnalyze}. */

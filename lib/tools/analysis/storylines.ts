@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { exactName } from "../../analysis/quote_meta.ts";
+import { exactName } from "../../regex/quote.ts";
 import { storylines } from "../../analysis/storylines.ts";
 import { pprofCommand, rawPayload } from "../common.ts";
 import { exposeFindings, findingsField } from "../findings.ts";
