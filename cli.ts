@@ -6,6 +6,7 @@
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
 import { datadogCommands } from "./lib/cli/commands/datadog.ts";
+import { servicesProfctl, storylinesProfctl } from "./lib/cli/commands/analysis_profctl.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { convertCommand } from "./lib/cli/commands/convert.ts";
 import { fetchCommand } from "./lib/cli/commands/fetch.ts";
@@ -66,6 +67,14 @@ export const commands: CliCommand[] = [
   }),
   flamegraphCommand,
   callgraphCommand,
+  toolCommand({ name: "storylines", tool: "pprof.storylines", positionals: ["profile"] }),
+  toolCommand({ name: "alloc-paths", tool: "pprof.alloc_paths", positionals: ["profile"] }),
+  toolCommand({ name: "overhead", tool: "pprof.overhead_report", positionals: ["profile"] }),
+  toolCommand({ name: "explain-overhead", tool: "pprof.explain_overhead" }),
+  toolCommand({ name: "trace-source", tool: "pprof.trace_source", positionals: ["profile", "function"] }),
+  toolCommand({ name: "vendor", tool: "pprof.vendor_analyze", positionals: ["profile"] }),
+  toolCommand({ name: "detect-repo", tool: "pprof.detect_repo", positionals: ["profile"] }),
+  toolCommand({ name: "suggest-fix", tool: "pprof.suggest_fix", positionals: ["profile"] }),
   mergeCommand,
   convertCommand,
   fetchCommand,
@@ -74,6 +83,8 @@ export const commands: CliCommand[] = [
   callCommand,
   ...profctlCommands,
   ...datadogCommands,
+  storylinesProfctl,
+  servicesProfctl,
 ];
 
 function mainHelp(): string {

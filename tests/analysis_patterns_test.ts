@@ -5,12 +5,13 @@
  * exactly themselves; and which frames count as application code.
  */
 import assert from "node:assert/strict";
-import { firstAppFrame, isStdlib, packageOf } from "../lib/analysis/app_code.ts";
+import { firstAppFrame, isStdlib, packageOf } from "../lib/analysis/app_frames.ts";
 import { LOCK_OWNERS, LOCK_PRIMITIVES, PRIMITIVE_ADVICE } from "../lib/analysis/contention_patterns.ts";
 import { framesOf } from "../lib/analysis/frames.ts";
 import { GOROUTINE_PRESETS } from "../lib/analysis/goroutine_presets.ts";
 import { ALLOCATOR_INTERNALS, CODE_PATTERNS, MEMORY_GROUPS } from "../lib/analysis/memory_patterns.ts";
-import { exactFunction, quoteMeta, requiredLiterals, StackMatcher } from "../lib/analysis/stack_match.ts";
+import { requiredLiterals, StackMatcher } from "../lib/analysis/stack_match.ts";
+import { exactName, quoteMeta } from "../lib/regex/quote.ts";
 import { WAIT_RULES } from "../lib/analysis/wait_reasons.ts";
 import { WORKER_COUNTERS, WORKFLOW_STATES } from "../lib/analysis/worker_pool_patterns.ts";
 import { loadProfile } from "../lib/profile/load.ts";
@@ -226,7 +227,7 @@ Deno.test("quoteMeta: a function name as a regexp matches exactly that name", ()
     "std::vector<int>::push_back",
   ];
   for (const n of names) {
-    const re = compileRE2(exactFunction(n));
+    const re = compileRE2(exactName(n));
     assert.ok(re.test(n), n);
     assert.ok(!re.test(n + "x") && !re.test("x" + n), n);
     assert.ok(compileRE2(quoteMeta(n)).test(`prefix ${n} suffix`));

@@ -1,100 +1,121 @@
 /**
- * Reading `go tool pprof -top` reference outputs for the analysis tests: the
- * rows of a view and its totals, with pprof's printed values turned back into
- * the profile's units, and a comparison that allows for pprof's rounding.
+ * Helpers for the analysis tests: `go tool pprof` reference outputs of `fixtures/ref*` (the share a -focus
+ * shows, top and peek rows) and calls of registered tools as a client makes them.
  */
-import assert from "node:assert/strict";
+import { HandleRegistry } from "../lib/tools/handles.ts";
+import { createRegistry } from "../lib/tools/index.ts";
+import type { ToolResult } from "../lib/tools/registry.ts";
+import { Sandbox } from "../lib/tools/sandbox.ts";
 import { FIXTURES } from "./golden.ts";
 
-/** One row of a -top table, values in base units (ns, bytes, counts). */
+export { FIXTURES };
+
+/** The stdout of a reference view, e.g. `ref("ref_culprits", "cpu_obs", "top_cum_n40")`. */
+export function ref(set: string, profile: string, view: string): string {
+  return Deno.readTextFileSync(`${FIXTURES}${set}/${profile}/${view}/stdout.txt`);
+}
+
+/** The value and percentage of a report's "Showing nodes accounting for X, P% of T total" line. */
+export function showing(text: string): { value: string; pct: string; total: string } {
+  const m = /Showing nodes accounting for (\S+), (\S+) of (\S+) total/.exec(text);
+  if (!m) throw new Error("no 'Showing nodes' line");
+  return { value: m[1], pct: m[2], total: m[3] };
+}
+
+/** A row of a pprof -top table. */
 export interface RefRow {
-  flat: number;
-  cum: number;
-  flatText: string;
-  cumText: string;
+  flat: string;
+  flat_pct: string;
+  sum_pct: string;
+  cum: string;
+  cum_pct: string;
+  name: string;
 }
 
-/** A -top reference: its rows by function name, and the total of the profile (or of the focus). */
-export interface RefTop {
-  rows: Map<string, RefRow>;
-  total: number;
-  /** The total as pprof printed it. */
-  totalText: string;
-  /** "Showing nodes accounting for X": the sum of the shown nodes' flat values. */
-  shown: number;
-  shownText: string;
+/** The rows of a -top table. */
+export function topRows(text: string): RefRow[] {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => /^\s*flat\s+flat%\s+sum%\s+cum\s+cum%/.test(l));
+  return lines.slice(at + 1).filter((l) => l.trim() !== "").map((l) => {
+    const f = l.trim().split(/\s+/);
+    return { flat: f[0], flat_pct: f[1], sum_pct: f[2], cum: f[3], cum_pct: f[4], name: f.slice(5).join(" ") };
+  });
 }
 
-const SCALE: Record<string, number> = {
-  ns: 1,
-  us: 1e3,
-  ms: 1e6,
-  s: 1e9,
-  mins: 60e9,
-  hrs: 3600e9,
-  B: 1,
-  kB: 1024,
-  MB: 1024 ** 2,
-  GB: 1024 ** 3,
-  TB: 1024 ** 4,
-};
-
-/** A value as pprof prints it (`28.79s`, `30520.25kB`, `1200`) in base units. */
-export function parseValue(text: string): number {
-  const m = /^(-?[\d.]+)([a-zA-Z]*)$/.exec(text.trim());
-  if (!m) throw new Error(`not a pprof value: ${text}`);
-  const unit = m[2];
-  if (unit !== "" && !(unit in SCALE)) throw new Error(`unknown unit in ${text}`);
-  return Number(m[1]) * (unit === "" ? 1 : SCALE[unit]);
-}
-
-/** The -top view `view` of `profile` in reference set `set` (default ref_analysis). */
-export function refTop(profile: string, view: string, set = "ref_analysis"): RefTop {
-  const text = Deno.readTextFileSync(`${FIXTURES}${set}/${profile}/${view}/stdout.txt`);
-  const rows = new Map<string, RefRow>();
-  let total = NaN, shown = NaN, totalText = "", shownText = "", table = false;
-  for (const line of text.split("\n")) {
-    const showing = /^Showing nodes accounting for (\S+), .* of (\S+) total/.exec(line);
-    if (showing) {
-      shown = parseValue(showing[1]);
-      shownText = showing[1];
-      total = parseValue(showing[2]);
-      totalText = showing[2];
-      continue;
-    }
-    if (/^\s*flat\s+flat%/.test(line)) {
-      table = true;
-      continue;
-    }
-    if (!table || line.trim() === "") continue;
-    const f = line.trim().split(/\s+/);
-    const name = f.slice(5).join(" ").replace(/ \((partial-)?inline\)$/, "");
-    rows.set(name, { flat: parseValue(f[0]), cum: parseValue(f[3]), flatText: f[0], cumText: f[3] });
-  }
-  return { rows, total, totalText, shown, shownText };
-}
-
-/** The row of `name`, failing the test when pprof did not print it. */
-export function refRow(t: RefTop, name: string): RefRow {
-  const r = t.rows.get(name);
-  assert.ok(r, `pprof's reference has no row ${name}`);
+/** The row of `name` in a -top table (without an " (inline)" suffix). */
+export function row(text: string, name: string): RefRow {
+  const r = topRows(text).find((x) => x.name.replace(/ \((?:partial-)?inline\)$/, "") === name);
+  if (!r) throw new Error(`no row ${name}`);
   return r;
 }
 
-/**
- * Asserts that `ours` (base units) is the value pprof printed as `text`, up to
- * pprof's rounding to two decimals in the unit it printed.
- */
-export function assertPrinted(ours: number, text: string, what: string): void {
-  const ref = parseValue(text);
-  const m = /^-?\d+(?:\.(\d+))?([a-zA-Z]*)$/.exec(text)!;
-  const decimals = m[1]?.length ?? 0;
-  const unit = m[2] === "" ? 1 : SCALE[m[2]];
-  const tolerance = 0.5 * 10 ** -decimals * unit * 1.0001;
-  assert.ok(Math.abs(ours - ref) <= tolerance, `${what}: ours ${ours}, pprof ${text} (±${tolerance})`);
+/** Nanoseconds or bytes of a pprof value text: `4.07s`, `1665.32ms`, `48952.93kB`, `15360kB`, `312B`. */
+export function amount(text: string): number {
+  const m = /^(-?[\d.]+)(ns|us|ms|s|mins|hrs|B|kB|MB|GB|TB)?$/.exec(text);
+  if (!m) throw new Error(`not a value: ${text}`);
+  const f: Record<string, number> = {
+    ns: 1,
+    us: 1e3,
+    ms: 1e6,
+    s: 1e9,
+    mins: 60e9,
+    hrs: 3600e9,
+    B: 1,
+    kB: 1024,
+    MB: 1024 ** 2,
+    GB: 1024 ** 3,
+    TB: 1024 ** 4,
+  };
+  return Number(m[1]) * (m[2] ? f[m[2]] : 1);
 }
 
-/** Asserts two percentages agree to pprof's two printed decimals. */
-export function assertShare(ours: number, ref: number, what: string): void {
-  assert.ok(Math.abs(ours - ref) <= 0.006, `${what}: ours ${ours.toFixed(4)}%, expected ${ref.toFixed(4)}%`);
+/** Calls a registered tool as the MCP server does (default naming, optional base dir). */
+export async function callTool(
+  name: string,
+  args: Record<string, unknown>,
+  base?: string,
+  mode: "default" | "codex" = "default",
+): Promise<ToolResult> {
+  const handles = new HandleRegistry();
+  return await createRegistry().call(name, args, mode, {
+    signal: new AbortController().signal,
+    progress: () => Promise.resolve(),
+    sandbox: new Sandbox(base, handles),
+    handles,
+  });
+}
+
+/** The structured result of a successful call (throws with the error text otherwise). */
+// deno-lint-ignore no-explicit-any
+export async function result(name: string, args: Record<string, unknown>, base?: string): Promise<any> {
+  const r = await callTool(name, args, base);
+  if (r.isError) throw new Error(r.content[0].text);
+  return r.structuredContent;
+}
+
+/** Profile paths. */
+export const P = {
+  cpuObs: `${FIXTURES}profiles/cpu_obs.pb.gz`,
+  deeprec: `${FIXTURES}profiles/cpu_deeprec.pb.gz`,
+  cpu: `${FIXTURES}profiles/cpu.pb.gz`,
+  heap: `${FIXTURES}profiles/heap.pb.gz`,
+  allocs: `${FIXTURES}profiles/allocs.pb.gz`,
+  nodeHeap: `${FIXTURES}profiles/node_heap.pb.gz`,
+  nodeCpu: `${FIXTURES}profiles/node_cpu.pb.gz`,
+  bigcpu: `${FIXTURES}big/bigcpu.pb.gz`,
+  shop: `${FIXTURES}profiles_culprits/cpu_shop.pb.gz`,
+  nodeObs: `${FIXTURES}profiles_culprits/node_obs_cpu.pb.gz`,
+  heapPaths: `${FIXTURES}profiles_culprits/heap_paths.pb.gz`,
+  allocsPaths: `${FIXTURES}profiles_culprits/allocs_paths.pb.gz`,
+  shopRepo: `${FIXTURES}gen/cmd/shopd`,
+};
+
+/** The folders of fixtures/gen/cmd whose own .go files say `package main` (shopd is a module of its own). */
+export function genCommands(): string[] {
+  const root = `${FIXTURES}gen/cmd/`;
+  return [...Deno.readDirSync(root)].filter((d) => d.isDirectory).map((d) => d.name).filter((name) =>
+    [...Deno.readDirSync(root + name)].some((f) =>
+      f.isFile && f.name.endsWith(".go") && /^package main$/m.test(Deno.readTextFileSync(`${root}${name}/${f.name}`))
+    )
+  ).sort();
 }

@@ -101,6 +101,21 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
         repo_dir: repo,
         before_ref: "HEAD",
       }),
+      "pprof.storylines": (profile) => ({ profile, n: 6, repo_root: FIXTURES }),
+      "pprof.alloc_paths": (profile) => ({ profile, min_percent: 0.01, max_paths: 30 }),
+      "pprof.overhead_report": (profile) => ({ profile }),
+      "pprof.explain_overhead": (profile) => ({ profile, category: "Runtime/GC" }),
+      "pprof.detect_repo": (profile) => ({ profile, search_roots: [FIXTURES] }),
+      "pprof.trace_source": (profile) => ({
+        profile,
+        function: ".",
+        repo_root: FIXTURES,
+        max_depth: 40,
+        context_lines: 20,
+      }),
+      "pprof.vendor_analyze": (profile) => ({ profile, min_pct: 0.01 }),
+      "pprof.suggest_fix": (profile) => ({ profile, issue: "allocation_hot_spot", repo_root: FIXTURES + "gen" }),
+      "repo.services.discover": () => ({ repo_root: FIXTURES }),
     };
     // The plan reads a git repository: one commit is enough.
     const repo = `${dir}/repo`;

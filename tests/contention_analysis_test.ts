@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { contentionAnalysis, contentionKind, contentionPatterns } from "../lib/analysis/contention.ts";
 import { loadProfile } from "../lib/profile/load.ts";
-import { assertPrinted, assertShare, refRow, refTop } from "./analysis_refs.ts";
+import { assertPrinted, assertShare, refRow, refTop } from "./analysis_ref_tops.ts";
 import { A, callTool, type Json, P } from "./analysis_tools.ts";
 
 /**

@@ -10,7 +10,7 @@ import { loadProfile } from "../lib/profile/load.ts";
 import { createRegistry } from "../lib/tools/index.ts";
 import { ToolRegistry } from "../lib/tools/registry.ts";
 import { goroutineAnalysisTool } from "../lib/tools/analysis/goroutine_analysis.ts";
-import { assertShare, refRow, refTop } from "./analysis_refs.ts";
+import { assertShare, refRow, refTop } from "./analysis_ref_tops.ts";
 import { A, callTool, type Json, P } from "./analysis_tools.ts";
 
 /** leakzoo's plan (fixtures/gen/cmd/leakzoo): function, goroutines, wait reason, blocking call. */

@@ -180,8 +180,10 @@ function untrueToolNames(texts: string[], exposed: Set<string>): string[] {
     String.raw`(?<![\w./-])(?:${namespaces.join("|")})[._][a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*`,
     "g",
   );
+  // Argument names such as repo_root look like codex names of a "repo" namespace; they are not tool names.
+  const args = new Set(createRegistry().tools.flatMap((t) => Object.keys(t.input.shape)));
   const bad = new Set<string>();
-  for (const t of texts) for (const [w] of t.matchAll(word)) if (!exposed.has(w)) bad.add(w);
+  for (const t of texts) for (const [w] of t.matchAll(word)) if (!exposed.has(w) && !args.has(w)) bad.add(w);
   return [...bad].sort();
 }
 

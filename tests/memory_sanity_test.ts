@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { scanRepository } from "../lib/analysis/code_scan.ts";
 import { HandleRegistry } from "../lib/tools/handles.ts";
 import { Sandbox } from "../lib/tools/sandbox.ts";
-import { assertPrinted, assertShare, refRow, refTop } from "./analysis_refs.ts";
+import { assertPrinted, assertShare, refRow, refTop } from "./analysis_ref_tops.ts";
 import { A, callTool, type Json, P } from "./analysis_tools.ts";
 import { FIXTURES } from "./golden.ts";
 

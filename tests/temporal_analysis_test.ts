@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { shortName, temporalAnalysis } from "../lib/analysis/temporal.ts";
 import { loadProfile } from "../lib/profile/load.ts";
-import { refRow, refTop } from "./analysis_refs.ts";
+import { refRow, refTop } from "./analysis_ref_tops.ts";
 import { A, callTool, type Json, P } from "./analysis_tools.ts";
 
 const WORKER = A + "workerpool_goroutine.pb.gz";

@@ -1,269 +1,200 @@
 /**
- * Which frames are the application's code: Go package paths of function
- * names, the standard library, well-known third-party libraries, and the
- * first application frame of a stack (by the caller's module prefixes when
- * given, else by elimination).
+ * "Your code": which functions of a profile belong to the program being profiled rather than to libraries, the
+ * runtime or the standard library. Decided from what the caller knows (repo_prefix, the module of the go.mod
+ * under repo_root, a Node.js project root) and otherwise from the profile itself (Go's `main` package and the
+ * module its source files share; a Node.js profile's files outside `node_modules`). Never from a fixed
+ * company prefix.
  *
  * @module
  */
+import type { Profile } from "../profile/model.ts";
+import { goPackage, guessModule, hasPathPrefix, isGoStdlib, jsOrigin, unvendor } from "./code_names.ts";
+import { type Language, profileLanguage } from "./profile_facts.ts";
 
-/**
- * Top-level directories of the Go standard library (`go list std`, Go 1.19 to
- * 1.23). A package whose path starts with one of them is standard library.
- */
-const STD_ROOTS = new Set([
-  "archive",
-  "arena",
-  "bufio",
-  "builtin",
-  "bytes",
-  "cmp",
-  "compress",
-  "container",
-  "context",
-  "crypto",
-  "database",
-  "debug",
-  "embed",
-  "encoding",
-  "errors",
-  "expvar",
-  "flag",
-  "fmt",
-  "go",
-  "hash",
-  "html",
-  "image",
-  "index",
-  "internal",
-  "io",
-  "iter",
-  "log",
-  "maps",
-  "math",
-  "mime",
-  "net",
-  "os",
-  "path",
-  "plugin",
-  "reflect",
-  "regexp",
-  "runtime",
-  "slices",
-  "sort",
-  "strconv",
-  "strings",
-  "structs",
-  "sync",
-  "syscall",
-  "testing",
-  "text",
-  "time",
-  "unicode",
-  "unique",
-  "unsafe",
-  "vendor",
-  "weak",
-]);
-
-/**
- * Module prefixes of widely used libraries: frames under them are library
- * code, so the first application frame is looked for above them.
- */
-export const LIBRARY_PREFIXES: readonly string[] = [
-  "go.temporal.io/",
-  "google.golang.org/",
-  "golang.org/x/",
-  "go.opentelemetry.io/",
-  "go.uber.org/",
-  "github.com/sirupsen/logrus",
-  "github.com/rs/zerolog",
-  "github.com/prometheus/",
-  "github.com/DataDog/",
-  "gopkg.in/DataDog/",
-  "github.com/grpc-ecosystem/",
-  "github.com/golang/protobuf",
-  "github.com/gogo/protobuf",
-  "github.com/jackc/",
-  "github.com/lib/pq",
-  "github.com/go-sql-driver/",
-  "go.mongodb.org/",
-  "github.com/redis/",
-  "github.com/go-redis/",
-  "github.com/gomodule/redigo",
-  "github.com/klauspost/compress",
-  "github.com/valyala/",
-  "github.com/gin-gonic/",
-  "github.com/labstack/echo",
-  "github.com/gorilla/",
-  "github.com/go-chi/",
-  "github.com/aws/",
-  "cloud.google.com/go",
-  "github.com/Azure/",
-  "k8s.io/",
-  "sigs.k8s.io/",
-  "github.com/hashicorp/",
-  "github.com/nats-io/",
-  "github.com/segmentio/",
-  "github.com/IBM/sarama",
-  "github.com/Shopify/sarama",
-  "github.com/confluentinc/",
-  "github.com/twmb/franz-go",
-  "modernc.org/",
-  "github.com/mattn/",
-  "github.com/glebarez/",
-  "gorm.io/",
-  "github.com/json-iterator/",
-  "github.com/goccy/",
-  "github.com/mailru/easyjson",
-  "github.com/bytedance/sonic",
-  "github.com/stretchr/",
-  "github.com/pkg/errors",
-  "github.com/spf13/",
-  "github.com/dgraph-io/",
-  "github.com/cockroachdb/",
-  "go.etcd.io/",
-  "github.com/uber-go/",
-  "github.com/cespare/xxhash",
-  "github.com/google/uuid",
-];
-
-/**
- * The Go package path of a function name: `github.com/x/y.(*T).M` →
- * `github.com/x/y`, `main.f` → `main`. Type parameters (`F[...]`) are cut
- * first, since they may hold other package paths.
- */
-export function packageOf(name: string): string {
-  const bracket = name.indexOf("[");
-  const base = bracket > 0 ? name.slice(0, bracket) : name;
-  const slash = base.lastIndexOf("/");
-  const dot = base.indexOf(".", slash + 1);
-  return dot < 0 ? base : base.slice(0, dot);
+/** What is known about the program when the analysis starts. */
+export interface AppHints {
+  /** Package path or file path prefixes that are the program's own code. */
+  repoPrefixes?: string[];
+  /** The module path of the go.mod in the repository. */
+  goModule?: string;
+  /** The repository's absolute directory (JavaScript files under it, outside node_modules, are the program's). */
+  repoDir?: string;
 }
 
-/** Whether a function belongs to the Go standard library (runtime included). */
-export function isStdlib(name: string): boolean {
-  const pkg = packageOf(name);
-  const slash = pkg.indexOf("/");
-  return STD_ROOTS.has(slash < 0 ? pkg : pkg.slice(0, slash));
-}
-
-/** Per name: 1 when it is standard library (for hot loops over stacks). */
-export function stdlibMask(names: readonly string[]): Uint8Array {
-  const out = new Uint8Array(names.length);
-  for (let i = 0; i < names.length; i++) out[i] = isStdlib(names[i]) ? 1 : 0;
-  return out;
-}
-
-/** The first path segment of a name ("github.com", "go.uber.org"): prefixes are looked up by it. */
-function hostOf(name: string): string {
-  const slash = name.indexOf("/");
-  return slash < 0 ? "" : name.slice(0, slash);
-}
-
-const LIBRARIES_BY_HOST = new Map<string, string[]>();
-for (const p of LIBRARY_PREFIXES) {
-  const host = hostOf(p);
-  LIBRARIES_BY_HOST.set(host, [...(LIBRARIES_BY_HOST.get(host) ?? []), p]);
-}
-
-/** Whether a function is in one of the well-known libraries of {@link LIBRARY_PREFIXES}. */
-export function isKnownLibrary(name: string): boolean {
-  const candidates = LIBRARIES_BY_HOST.get(hostOf(name));
-  return candidates !== undefined && candidates.some((p) => name.startsWith(p));
-}
-
-/** How to tell application frames: module prefixes given by the caller, or none (then by elimination). */
+/** How "your code" was decided, for the result, and which functions it covers. */
 export interface AppCode {
-  /** Prefixes of the application's own function names (e.g. its module path); empty = guess. */
-  prefixes: readonly string[];
+  language: Language;
+  /** What decided it: the caller's prefixes, the go.mod, the repository directory, or the profile alone. */
+  source: "repo_prefix" | "go.mod" | "repo_root" | "profile" | "none";
+  /** Package or path prefixes that count as the program's code (`main` is Go's main package). */
+  prefixes: string[];
+  /** One sentence on how it was decided and how to make it exact. */
+  note: string;
+  /** 1 for each function index that is the program's own code. */
+  isApp: Uint8Array;
 }
 
-/**
- * Whether a frame is application code: it starts with one of the given
- * prefixes; without prefixes, it is neither standard library nor a
- * well-known library.
- */
-export function isAppFrame(name: string, app: AppCode): boolean {
-  if (app.prefixes.length > 0) return app.prefixes.some((p) => name.startsWith(p));
-  return !isStdlib(name) && !isKnownLibrary(name) && name !== "";
-}
-
-/**
- * The index (leaf first) of the first application frame of a stack of
- * names, or -1. Without prefixes, a stack of library code only falls back to
- * its first frame outside the standard library.
- */
-export function firstAppFrame(names: readonly string[], app: AppCode): number {
-  for (let i = 0; i < names.length; i++) if (isAppFrame(names[i], app)) return i;
-  if (app.prefixes.length > 0) return -1;
-  for (let i = 0; i < names.length; i++) if (!isStdlib(names[i])) return i;
-  return -1;
-}
-
-import type { Frames } from "./frames.ts";
-
-/** Per-function masks for finding application frames in stacks of function indices. */
-export interface AppMasks {
-  app: Uint8Array;
-  std: Uint8Array;
-  /** The caller gave prefixes: no fallback to "first frame outside the standard library". */
-  strict: boolean;
-}
-
-/** The masks of {@link firstAppIndex} for a profile's function names. */
-export function appMasks(names: readonly string[], app: AppCode): AppMasks {
-  const std = stdlibMask(names);
-  const m = new Uint8Array(names.length);
-  const strict = app.prefixes.length > 0;
-  for (let i = 0; i < names.length; i++) {
-    const n = names[i];
-    m[i] = strict
-      ? (app.prefixes.some((p) => n.startsWith(p)) ? 1 : 0)
-      : (std[i] === 0 && n !== "" && !isKnownLibrary(n) ? 1 : 0);
-  }
-  return { app: m, std, strict };
-}
-
-/** {@link firstAppFrame} over a stack of function indices (leaf first), from index `from` on. */
-export function firstAppIndex(stack: Int32Array, len: number, m: AppMasks, from = 0): number {
-  for (let i = from; i < len; i++) if (m.app[stack[i]] === 1) return i;
-  if (m.strict) return -1;
-  for (let i = from; i < len; i++) if (m.std[stack[i]] === 0) return i;
-  return -1;
-}
-
-/** Per location: its first application function and its first function outside the standard library (-1 none). */
-export interface AppByLocation {
-  app: Int32Array;
-  nonStd: Int32Array;
-  strict: boolean;
-}
-
-/** {@link AppMasks} folded per location, so a sample's first application frame needs no stack expansion. */
-export function appByLocation(fr: Frames, m: AppMasks): AppByLocation {
-  const n = fr.profile.locationCount;
-  const app = new Int32Array(n).fill(-1), nonStd = new Int32Array(n).fill(-1);
-  for (let l = 0; l < n; l++) {
-    for (let j = fr.locStart[l]; j < fr.locStart[l + 1]; j++) {
-      const f = fr.locFns[j];
-      if (app[l] < 0 && m.app[f] === 1) app[l] = f;
-      if (nonStd[l] < 0 && m.std[f] === 0) nonStd[l] = f;
+/** Decides which functions of `p` are the program's own code. */
+export function appCode(p: Profile, hints: AppHints = {}): AppCode {
+  const language = profileLanguage(p);
+  const isApp = new Uint8Array(p.functionCount);
+  const name = (f: number) => p.strings[p.functionName[f]];
+  const file = (f: number) => p.strings[p.functionFilename[f]];
+  const mark = (test: (f: number) => boolean) => {
+    let n = 0;
+    for (let f = 0; f < p.functionCount; f++) {
+      if (test(f)) {
+        isApp[f] = 1;
+        n++;
+      }
     }
+    return n;
+  };
+  const prefixes = (hints.repoPrefixes ?? []).map((s) => s.trim()).filter((s) => s !== "");
+  if (prefixes.length > 0) {
+    const n = mark((f) => prefixes.some((x) => hasPathPrefix(name(f), x) || hasPathPrefix(file(f), x)));
+    return {
+      language,
+      source: "repo_prefix",
+      prefixes,
+      note: `${n} functions start with the given repo_prefix`,
+      isApp,
+    };
   }
-  return { app, nonStd, strict: m.strict };
+  if (language === "go") return goApp(p, hints, isApp, mark, name, file);
+  if (language === "node") return nodeApp(hints, isApp, mark, file);
+  return {
+    language,
+    source: "none",
+    prefixes: [],
+    note: "the profile's names do not say which code is the program's; pass repo_prefix",
+    isApp,
+  };
 }
 
-/** The first application function of sample `s` (as {@link firstAppIndex}), or -1. */
-export function firstAppOfSample(p: Frames["profile"], s: number, b: AppByLocation): number {
-  for (let i = p.stackStart[s]; i < p.stackStart[s + 1]; i++) {
-    const f = b.app[p.stackLocs[i]];
-    if (f >= 0) return f;
+type Mark = (test: (f: number) => boolean) => number;
+
+function goApp(
+  p: Profile,
+  hints: AppHints,
+  isApp: Uint8Array,
+  mark: Mark,
+  name: (f: number) => string,
+  file: (f: number) => string,
+): AppCode {
+  const pkgOf = (f: number) => unvendor(goPackage(name(f)));
+  const own = (pkg: string, module: string) =>
+    pkg === "main" || (module !== "" && (pkg === module || pkg.startsWith(module + "/")));
+  const notVendored = (f: number) => !goPackage(name(f)).includes("/vendor/");
+  if (hints.goModule) {
+    const m = hints.goModule;
+    mark((f) => notVendored(f) && own(pkgOf(f), m));
+    return {
+      language: "go",
+      source: "go.mod",
+      prefixes: ["main", m],
+      note: `module ${m} (go.mod) and package main`,
+      isApp,
+    };
   }
-  if (b.strict) return -1;
-  for (let i = p.stackStart[s]; i < p.stackStart[s + 1]; i++) {
-    const f = b.nonStd[p.stackLocs[i]];
-    if (f >= 0) return f;
+  const module = profileModule(p, name, file);
+  mark((f) => notVendored(f) && own(pkgOf(f), module));
+  const found = isApp.some((x) => x === 1);
+  const prefixes = ["main", module].filter((x) => x !== "");
+  return {
+    language: "go",
+    source: found ? "profile" : "none",
+    prefixes: found ? prefixes : [],
+    note: !found
+      ? "the profile has no main package and no module to infer; pass repo_root (a go.mod) or repo_prefix"
+      : `inferred from the profile: ${
+        prefixes.map((x) => x === "main" ? "package main" : "module " + x).join(" and ")
+      }` +
+        "; pass repo_root (a go.mod) or repo_prefix to be exact",
+    isApp,
+  };
+}
+
+/**
+ * The module of the profiled program, from the profile alone: the module that the main package's source
+ * directory shares with other packages (file names of `-trimpath` builds are `<module>/<dir>/<file>`; others are
+ * absolute, and the module is where a package's directory and import path part). Without a main package, the
+ * non-standard module with the most functions.
+ */
+function profileModule(p: Profile, name: (f: number) => string, file: (f: number) => string): string {
+  const pkgFiles = new Map<string, string>();
+  const counts = new Map<string, number>();
+  let mainFile = "";
+  for (let f = 0; f < p.functionCount; f++) {
+    const pkg = unvendor(goPackage(name(f)));
+    if (pkg === "" || isGoStdlib(pkg)) continue;
+    if (pkg === "main") {
+      if (mainFile === "" || name(f) === "main.main") mainFile = file(f) || mainFile;
+      continue;
+    }
+    if (!pkgFiles.has(pkg) && file(f) !== "") pkgFiles.set(pkg, file(f));
+    const m = guessModule(pkg);
+    counts.set(m, (counts.get(m) ?? 0) + 1);
   }
-  return -1;
+  if (mainFile !== "") {
+    const dir = mainFile.split("/").slice(0, -1);
+    if (!mainFile.startsWith("/")) {
+      // -trimpath: the main package's directory is <module path>/<dir>; the module is at least what its path
+      // looks like, and whatever longer prefix it shares with other packages of the profile.
+      let best = guessModule(dir.join("/"));
+      for (const pkg of pkgFiles.keys()) {
+        const parts = pkg.split("/");
+        let i = 0;
+        while (i < parts.length && i < dir.length && parts[i] === dir[i]) i++;
+        const common = parts.slice(0, i).join("/");
+        if (common.length > best.length && common.startsWith(best)) best = common;
+      }
+      return best;
+    }
+    // Absolute file names: a package whose directory ends with its import path's tail lives in the module
+    // rooted where the two part; the main package's module is the one rooted above main's file.
+    const votes = new Map<string, number>();
+    for (const [pkg, f] of pkgFiles) {
+      const parts = pkg.split("/");
+      const fdir = f.split("/").slice(0, -1);
+      let k = 0;
+      while (k < parts.length && k < fdir.length && parts[parts.length - 1 - k] === fdir[fdir.length - 1 - k]) k++;
+      // A checkout is often named like the module's last segment: the module is at least as long as a
+      // module path looks (github.com/o/r, example.org/x).
+      k = Math.min(k, parts.length - guessModule(pkg).split("/").length);
+      if (k <= 0) continue;
+      const root = fdir.slice(0, fdir.length - k).join("/");
+      if (!mainFile.startsWith(root + "/")) continue;
+      const module = parts.slice(0, parts.length - k).join("/");
+      votes.set(module, (votes.get(module) ?? 0) + 1);
+    }
+    return [...votes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? "";
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? "";
+}
+
+function nodeApp(hints: AppHints, isApp: Uint8Array, mark: Mark, file: (f: number) => string): AppCode {
+  const root = hints.repoDir?.replace(/\/+$/, "");
+  if (root) {
+    // Files under the checkout, or recorded under another copy of it (the same directory name elsewhere, as
+    // when the program ran from /app/<name>): pprof's source-path heuristic.
+    const base = "/" + (root.split("/").pop() ?? "") + "/";
+    mark((f) => jsOrigin(file(f)).kind === "file" && (file(f).startsWith(root + "/") || file(f).includes(base)));
+    return {
+      language: "node",
+      source: "repo_root",
+      prefixes: [root + "/"],
+      note: `JavaScript files under ${root} (or a directory of the same name) outside node_modules`,
+      isApp,
+    };
+  }
+  mark((f) => jsOrigin(file(f)).kind === "file" && /^(\/|[A-Za-z]:[\\/]|file:)/.test(file(f)));
+  return {
+    language: "node",
+    source: "profile",
+    prefixes: [],
+    note: "inferred from the profile: JavaScript files outside node_modules and Node.js itself; pass repo_root " +
+      "(with a package.json) or repo_prefix to be exact",
+    isApp,
+  };
 }

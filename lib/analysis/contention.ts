@@ -9,11 +9,11 @@
 import type { Profile } from "../profile/model.ts";
 import { autoLabel } from "../format/units.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { type AppCode, appMasks, firstAppIndex } from "./app_code.ts";
+import { appMasks, type AppPrefixes, firstAppIndex } from "./app_frames.ts";
 import { LOCK_OWNERS, LOCK_PRIMITIVES, PRIMITIVE_ADVICE } from "./contention_patterns.ts";
 import { type Finding, type Severity, sortFindings } from "./findings.ts";
 import { fileOf, framesOf, stackBuffer, StackGroups } from "./frames.ts";
-import { exactFunction } from "./stack_match.ts";
+import { exactName } from "../regex/quote.ts";
 
 /** Which kind of contention profile: mutex (holders, charged at unlock) or block (waiters). */
 export type ContentionKind = "mutex" | "block" | "unknown";
@@ -74,7 +74,7 @@ export interface ContentionOptions {
   path?: string;
   /** Force the kind instead of detecting it. */
   kind?: ContentionKind;
-  app?: AppCode;
+  app?: AppPrefixes;
   /** How many lock sites to return (default 20). */
   maxSites?: number;
   profileArg?: string;
@@ -348,7 +348,7 @@ function contentionFindings(kind: ContentionKind, sites: LockSite[], unit: strin
     if (profile) {
       f.next_step = {
         tool: "pprof.peek",
-        arguments: { profile, regex: exactFunction(culprit) },
+        arguments: { profile, regex: exactName(culprit) },
         why: "who calls it and how the delay splits among its callees",
       };
     }

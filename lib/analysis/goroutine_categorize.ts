@@ -8,12 +8,13 @@
 import { UserError } from "../errors.ts";
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { appByLocation, type AppCode, appMasks, firstAppOfSample } from "./app_code.ts";
+import { appByLocation, appMasks, type AppPrefixes, firstAppOfSample } from "./app_frames.ts";
 import { type Finding, type Severity, sortFindings } from "./findings.ts";
 import { framesOf, sampleKind, signatureOf, stackBuffer, StackGroups, stackOf, valueIndex } from "./frames.ts";
 import { GOROUTINE_PRESETS } from "./goroutine_presets.ts";
 import { goroutineCount, LEAK_HIGH, LEAK_MEDIUM } from "./goroutines.ts";
-import { exactFunction, StackMatcher, type StackPattern } from "./stack_match.ts";
+import { StackMatcher, type StackPattern } from "./stack_match.ts";
+import { exactName } from "../regex/quote.ts";
 
 /** One category of the result. */
 export interface Category {
@@ -43,7 +44,7 @@ export interface CategorizeOptions {
   presets?: readonly string[];
   /** Custom categories, name → Go RE2 regexp; they are tried before the presets, in the order given. */
   categories?: Readonly<Record<string, string>>;
-  app?: AppCode;
+  app?: AppPrefixes;
   profileArg?: string;
 }
 
@@ -152,7 +153,7 @@ function categoryFindings(r: GoroutineCategories, profile?: string): Finding[] {
     if (profile && top) {
       f.next_step = {
         tool: "pprof.focus_paths",
-        arguments: { profile, function: exactFunction(top.function) },
+        arguments: { profile, function: exactName(top.function) },
         why: `the stacks of the ${c.name} goroutines in ${top.function}`,
       };
     }

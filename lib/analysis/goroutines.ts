@@ -8,7 +8,7 @@
  */
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { type AppCode, appMasks, firstAppIndex } from "./app_code.ts";
+import { appMasks, type AppPrefixes, firstAppIndex } from "./app_frames.ts";
 import { type Finding, sortFindings } from "./findings.ts";
 import {
   type Frames,
@@ -22,8 +22,8 @@ import {
   valueIndex,
   valueOf,
 } from "./frames.ts";
-import { exactFunction } from "./stack_match.ts";
-import { stdlibMask } from "./app_code.ts";
+import { exactName } from "../regex/quote.ts";
+import { stdlibMask } from "./app_frames.ts";
 import { RUNNING, stateOfReason, WAIT_RULES } from "./wait_reasons.ts";
 
 /** Labels that carry a goroutine's state when a profiler writes one. */
@@ -110,7 +110,7 @@ export interface GoroutineOptions {
   minLeakCount?: number;
   /** How many potential leaks to report (default 10). */
   maxLeaks?: number;
-  app?: AppCode;
+  app?: AppPrefixes;
   /** The profile argument, for the findings' next steps. */
   profileArg?: string;
 }
@@ -300,7 +300,7 @@ function goroutineFindings(total: number, leaks: PotentialLeak[], profile?: stri
     if (profile) {
       f.next_step = {
         tool: "pprof.focus_paths",
-        arguments: { profile, function: exactFunction(where) },
+        arguments: { profile, function: exactName(where) },
         why: "the full stacks and labels of these goroutines: who started them and what they wait for",
       };
     }

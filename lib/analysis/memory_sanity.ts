@@ -11,13 +11,13 @@ import { UserError } from "../errors.ts";
 import { autoLabel } from "../format/units.ts";
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { type AppCode, type AppMasks, appMasks, firstAppIndex } from "./app_code.ts";
+import { type AppMasks, appMasks, type AppPrefixes, firstAppIndex } from "./app_frames.ts";
 import type { CodeFinding } from "./code_scan.ts";
 import { type Evidence, type Finding, type NextStep, type Severity, sortFindings } from "./findings.ts";
 import { type Frames, framesOf, stackBuffer, stackOf, valueIndex } from "./frames.ts";
 import { type GoroutineAnalysis, goroutineAnalysis } from "./goroutines.ts";
 import { ALLOCATOR_INTERNALS, CODE_CATEGORY_OF, MEMORY_GROUPS, type MemoryGroup } from "./memory_patterns.ts";
-import { exactFunction } from "./stack_match.ts";
+import { exactName } from "../regex/quote.ts";
 
 const MB = 1 << 20;
 /** Allocated more than this (MB) while little is in use is high churn. */
@@ -82,7 +82,7 @@ export interface MemoryInput {
   code?: CodeFinding[];
   /** Whether a repository root was given (so no scan means nothing to scan for). */
   repoGiven?: boolean;
-  app?: AppCode;
+  app?: AppPrefixes;
 }
 
 /** The result of {@link memorySanity}. */
@@ -292,7 +292,7 @@ export function memorySanity(input: MemoryInput): MemorySanity {
     input.heapArg && fn
       ? {
         tool: "pprof.peek",
-        arguments: { profile: input.heapArg, regex: exactFunction(fn), sample_index: sampleIndex },
+        arguments: { profile: input.heapArg, regex: exactName(fn), sample_index: sampleIndex },
         why: "who calls it and how much each caller allocates",
       }
       : undefined;

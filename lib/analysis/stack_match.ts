@@ -18,16 +18,6 @@ export interface StackPattern {
 /** The separator of frames in a joined stack. */
 export const FRAME_SEPARATOR = " | ";
 
-/** Go's regexp.QuoteMeta: a regexp that matches `s` literally. */
-export function quoteMeta(s: string): string {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
-}
-
-/** A regexp that matches exactly the function `name` (for tools that take a function regexp). */
-export function exactFunction(name: string): string {
-  return `^${quoteMeta(name)}$`;
-}
-
 /**
  * What every match of one top-level alternative contains: `pieces`, each a
  * list of options of which at least one occurs; `exact` when the

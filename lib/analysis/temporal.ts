@@ -8,11 +8,12 @@
  */
 import type { Profile } from "../profile/model.ts";
 import { compileRE2 } from "../regex/re2.ts";
-import { stdlibMask } from "./app_code.ts";
+import { stdlibMask } from "./app_frames.ts";
 import { type Finding, sortFindings } from "./findings.ts";
 import { type Frames, framesOf, sampleKind, signatureOf, stackBuffer, stackOf, valueIndex } from "./frames.ts";
 import { blockingOf, goroutineCount, waitRules } from "./goroutines.ts";
-import { exactFunction, StackMatcher } from "./stack_match.ts";
+import { StackMatcher } from "./stack_match.ts";
+import { exactName } from "../regex/quote.ts";
 import { DEFAULT_POLLERS, TEMPORAL_SDK, WORKER_COUNTERS, WORKFLOW_STATES } from "./worker_pool_patterns.ts";
 
 /** One activity or workflow function and its goroutines. */
@@ -208,7 +209,7 @@ function temporalFindings(r: TemporalAnalysis, profile?: string): Finding[] {
   const findings: Finding[] = [];
   const share = (n: number) => (r.total_goroutines > 0 ? (n / r.total_goroutines) * 100 : 0);
   const step = (fn: string | undefined, why: string) =>
-    profile && fn ? { tool: "pprof.focus_paths", arguments: { profile, function: exactFunction(fn) }, why } : undefined;
+    profile && fn ? { tool: "pprof.focus_paths", arguments: { profile, function: exactName(fn) }, why } : undefined;
   const executing = r.counts.activities_executing + r.counts.local_activities_executing;
   for (const a of r.activity_breakdown.slice(0, 3)) {
     const of = executing > 0 ? (a.count / executing) * 100 : 0;

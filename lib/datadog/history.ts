@@ -8,6 +8,7 @@
 import { UserError } from "../errors.ts";
 import { parsePercent } from "../report/top.ts";
 import { percentage, scale as scaleUnit, scaledLabel } from "../format/units.ts";
+import { quoteMeta } from "../regex/quote.ts";
 import { compileRE2, type GoRegexp } from "../regex/re2.ts";
 import type { Profile } from "../profile/model.ts";
 import { defaultConfig } from "../report/config.ts";
@@ -19,7 +20,7 @@ export function functionPattern(pattern: string): { focus: string; re: GoRegexp;
     return { focus: pattern, re: compileRE2(pattern, "function"), literal: false };
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    const quoted = pattern.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+    const quoted = quoteMeta(pattern);
     return { focus: quoted, re: compileRE2(quoted, "function"), literal: true };
   }
 }

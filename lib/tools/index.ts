@@ -34,6 +34,15 @@ import { goroutineAnalysisTool } from "./analysis/goroutine_analysis.ts";
 import { goroutineCategorizeTool } from "./analysis/goroutine_categorize.ts";
 import { memorySanityTool } from "./analysis/memory_sanity.ts";
 import { temporalAnalysisTool } from "./analysis/temporal_analysis.ts";
+import { allocPathsTool } from "./analysis/alloc_paths.ts";
+import { detectRepoTool } from "./analysis/detect_repo.ts";
+import { explainOverheadTool } from "./analysis/explain_overhead.ts";
+import { overheadReportTool } from "./analysis/overhead_report.ts";
+import { servicesDiscoverTool } from "./analysis/services_discover.ts";
+import { storylinesTool } from "./analysis/storylines.ts";
+import { suggestFixTool } from "./analysis/suggest_fix.ts";
+import { traceSourceTool } from "./analysis/trace_source.ts";
+import { vendorAnalyzeTool } from "./analysis/vendor_analyze.ts";
 import { baselineUpdateTool } from "./pprof/baseline_update.ts";
 import { branchImpactExecuteTool, branchImpactPlanTool, branchImpactTool } from "./local/branch_impact.ts";
 import { d2DownloadTool } from "./local/d2_download.ts";
@@ -99,6 +108,15 @@ export function createRegistry(): ToolRegistry {
     branchImpactTool,
     branchImpactPlanTool,
     branchImpactExecuteTool,
+    storylinesTool,
+    allocPathsTool,
+    overheadReportTool,
+    explainOverheadTool,
+    detectRepoTool,
+    traceSourceTool,
+    vendorAnalyzeTool,
+    suggestFixTool,
+    servicesDiscoverTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;

@@ -10,7 +10,7 @@ import { exposeFindings, findingsField } from "../findings.ts";
 import { profileArg } from "../pprof/args.ts";
 import { loadForTool } from "../pprof/run.ts";
 import type { ToolDef } from "../registry.ts";
-import { appCodeOf, appPrefixArg, findingsText, pct1 } from "./common.ts";
+import { appCodeOf, appPrefixArg, findingsText, pct } from "./common.ts";
 
 const input = z.object({
   profile: profileArg("Mutex or block profile"),
@@ -81,7 +81,7 @@ export const contentionAnalysisTool: ToolDef<typeof input, typeof output> = {
     for (const s of r.by_lock_site.slice(0, 10)) {
       const who = s.top_waiters[0]?.function ?? s.waiter ?? s.lock_site;
       lines.push(
-        `  ${s.total_delay.padStart(10)} ${pct1(s.share).padStart(6)}  ${s.primitive} in ${who}` +
+        `  ${s.total_delay.padStart(10)} ${pct(s.share).padStart(6)}  ${s.primitive} in ${who}` +
           (s.owner ? ` (${s.owner})` : ""),
       );
     }

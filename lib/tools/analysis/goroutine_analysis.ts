@@ -10,7 +10,7 @@ import { exposeFindings, findingsField } from "../findings.ts";
 import { profileArg } from "../pprof/args.ts";
 import { loadForTool } from "../pprof/run.ts";
 import type { ToolDef } from "../registry.ts";
-import { appCodeOf, appPrefixArg, findingsText, pct1 } from "./common.ts";
+import { appCodeOf, appPrefixArg, findingsText, pct } from "./common.ts";
 
 const input = z.object({
   profile: profileArg("Goroutine profile"),
@@ -74,7 +74,7 @@ export const goroutineAnalysisTool: ToolDef<typeof input, typeof output> = {
     const r = o.result;
     const lines = [findingsText(r.findings), "", "Wait reasons:"];
     for (const w of r.top_wait_reasons) {
-      lines.push(`  ${String(w.count).padStart(7)} ${pct1(w.share).padStart(6)}  ${w.reason}`);
+      lines.push(`  ${String(w.count).padStart(7)} ${pct(w.share).padStart(6)}  ${w.reason}`);
     }
     if (r.warnings) lines.push("", ...r.warnings.map((w) => `warning: ${w}`));
     return lines.join("\n");

@@ -11,7 +11,7 @@ import { exposeFindings, findingsField } from "../findings.ts";
 import { profileArg } from "../pprof/args.ts";
 import { loadForTool } from "../pprof/run.ts";
 import type { ToolDef } from "../registry.ts";
-import { appCodeOf, appPrefixArg, findingsText, pct1 } from "./common.ts";
+import { appCodeOf, appPrefixArg, findingsText, pct } from "./common.ts";
 
 const PRESETS = Object.keys(GOROUTINE_PRESETS);
 
@@ -69,7 +69,7 @@ export const goroutineCategorizeTool: ToolDef<typeof input, typeof output> = {
     for (const c of r.categories) {
       const top = c.top_functions?.[0];
       lines.push(
-        `  ${String(c.count).padStart(7)} ${pct1(c.percent).padStart(6)}  ${c.name}` +
+        `  ${String(c.count).padStart(7)} ${pct(c.percent).padStart(6)}  ${c.name}` +
           (top ? `  (${top.function}: ${top.count})` : ""),
       );
     }
