@@ -244,6 +244,48 @@ Deno.test("d2.profiles.download: failures stop the port-forward and say what fai
   }
 });
 
+Deno.test("profiles.download with d2=true: the dev-cluster download, mode d2, failures say so", async () => {
+  const s = await setup();
+  const c = await serverFor(s, { d2: "true" });
+  try {
+    const r = await c.callTool({
+      name: "profiles.download",
+      arguments: { service: "innkeeper", out_dir: `${s.dir}/routed`, seconds: 1 },
+    }) as Json;
+    assert.equal(r.isError, false, r.content[0].text);
+    const o = r.structuredContent;
+    assert.equal(o.mode, "d2");
+    assert.match(
+      o.command,
+      /^kubectl port-forward -n default --address 127\.0\.0\.1 be-innkeeper-d59886fd6-phwnd \d+:4421 \(d2 mode\)$/,
+    );
+    assert.deepEqual(o.result.files.map((f: Json) => f.type), [
+      "cpu",
+      "heap",
+      "goroutines",
+      "mutex",
+      "block",
+      "allocs",
+    ]);
+    assert.match(r.content[0].text, /^cpu +\S+ {2}.*innkeeper_\d{8}_\d{6}_cpu\.pprof/m);
+    assertForwardsGone(s.fake);
+    const bad = await c.callTool({
+      name: "profiles.download",
+      arguments: { service: "billing", out_dir: s.dir },
+    }) as Json;
+    assert.equal(bad.isError, true);
+    assert.match(
+      bad.structuredContent.error.message,
+      /^d2 download failed: failed to find pod: no pods found matching/,
+    );
+    const empty = await c.callTool({ name: "profiles.download", arguments: { service: " ", out_dir: s.dir } }) as Json;
+    assert.equal(empty.structuredContent.error.message, "service is required");
+  } finally {
+    await c.close();
+    await teardown(s);
+  }
+});
+
 Deno.test("d2.profiles.download: a cancel during the CPU capture stops the port-forward, writes nothing", async () => {
   const s = await setup({ secondScale: 1 });
   const server = new RawServer({
