@@ -1,6 +1,7 @@
 /**
  * The MCP server: JSON-RPC over stdio, listing and calling the tools of the
- * registry, with progress notifications and cancellation.
+ * registry, with progress notifications and cancellation, and the profiles
+ * it holds (its handles) as resources.
  *
  * @module
  */
@@ -9,7 +10,13 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import {
   type CallToolRequest,
   CallToolRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  McpError,
+  type ReadResourceRequest,
+  ReadResourceRequestSchema,
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -19,6 +26,7 @@ import type { NameMode, ToolRegistry } from "../tools/registry.ts";
 import { Sandbox } from "../tools/sandbox.ts";
 import { VERSION } from "../version.ts";
 import { checkParams } from "./params.ts";
+import { listProfiles, METADATA_MIME, profileMetadata, UnknownResourceError } from "./resources.ts";
 import { StdioTransport } from "./stdio.ts";
 
 /** The instructions, with canonical tool names (the client gets them under its naming mode's names). */
@@ -38,13 +46,42 @@ export function instructions(registry: ToolRegistry, mode: NameMode, base?: stri
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/** The `_meta` key by which a 2026-era request names its protocol version. */
+export const PROTOCOL_VERSION_KEY = "io.modelcontextprotocol/protocolVersion";
+
+/** -32002, resources/read's "not found" until 2025-11-25 (later revisions use -32602). */
+const RESOURCE_NOT_FOUND = -32002;
+
 /** Creates the MCP server for a registry, naming mode and sandbox. */
 export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sandbox): Server {
   const server = new Server(
     { name: "pprof-mcp", title: "pprof MCP", version: VERSION },
-    { capabilities: { tools: {} }, instructions: instructions(registry, mode, sandbox.base) },
+    {
+      capabilities: { tools: {}, resources: { listChanged: true } },
+      instructions: instructions(registry, mode, sandbox.base),
+    },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: registry.list(mode) }));
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: listProfiles(sandbox.handles, sandbox) }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
+  server.setRequestHandler(ReadResourceRequestSchema, (req: ReadResourceRequest) => {
+    const uri = req.params.uri;
+    try {
+      const meta = profileMetadata(sandbox.handles, sandbox, uri);
+      return { contents: [{ uri, mimeType: METADATA_MIME, text: JSON.stringify(meta, null, 2) }] };
+    } catch (e) {
+      if (!(e instanceof UnknownResourceError)) throw e;
+      const modern = req.params._meta?.[PROTOCOL_VERSION_KEY] !== undefined;
+      throw new McpError(modern ? ErrorCode.InvalidParams : RESOURCE_NOT_FOUND, e.message, { uri });
+    }
+  });
+  // A 2025-era client hears of new profiles once its session is initialized (2026-era clients through
+  // subscriptions/listen, see era.ts).
+  let initialized = false;
+  server.oninitialized = () => (initialized = true);
+  sandbox.handles.onRegister(() => {
+    if (initialized) void server.sendResourceListChanged().catch(() => {});
+  });
   server.setRequestHandler(CallToolRequestSchema, async (req: CallToolRequest, extra: Extra) => {
     const token = req.params._meta?.progressToken;
     const progress = async (done: number, total?: number, message?: string) => {
@@ -63,7 +100,7 @@ export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sa
       signal: extra.signal,
       progress,
       sandbox,
-      handles: sandbox.handles,
+      handles: sandbox.handles.forTool(registry.find(req.params.name, mode)?.name ?? req.params.name),
     });
   });
   return server;
