@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { diffOutputs, FIXTURES } from "./golden.ts";
 import { type Message, MODERN_VERSION, RawServer, startLoggedServer, startModernServer } from "./mcp_client.ts";
+import { DatadogDouble, doubleEnv, goBundle, profilesOf } from "./support/datadog_double.ts";
 
 const WORKER = /files confined to \S+ \(path checks; Deno permissions of a worker, deno\.json\)/;
 const ref = (path: string) => Deno.readTextFileSync(FIXTURES + path);
@@ -195,6 +196,35 @@ Deno.test("eras: a 2026-07-28 merge sends progress before its answer and stops w
     assert.equal(await Deno.stat(`${base}/canceled.pb.gz`).then(() => true, () => false), false);
   } finally {
     await s.close();
+  }
+});
+
+Deno.test("eras: a Datadog download's profiles are resources of a 2026-07-28 client, with service, env and type", async () => {
+  const d = DatadogDouble.start();
+  d.profiles.push(...profilesOf(1, { nowMs: Date.now(), members: () => goBundle() }));
+  const { client } = await startModernServer({ env: doubleEnv(d, env) });
+  try {
+    const r = await client.callTool({
+      name: "profiles.download_latest_bundle",
+      arguments: { service: "checkout", env: "prod", out_dir: "dd" },
+    }) as Called;
+    assert.equal(r.isError, false, JSON.stringify(r).slice(0, 500));
+    const files = (r.structuredContent!.result as { files: { type: string; handle: string; path: string }[] }).files;
+    const { resources } = await client.listResources();
+    assert.deepEqual(resources.map((x) => x.uri), files.map((f) => f.handle));
+    assert.deepEqual(resources.map((x) => x.title), files.map((f) => `${f.type} profile of checkout (prod)`));
+    for (const f of files) {
+      const text = ((await client.readResource({ uri: f.handle })).contents[0] as { text: string }).text;
+      const meta = JSON.parse(text);
+      assert.deepEqual([meta.type, meta.service, meta.env, meta.path], [f.type, "checkout", "prod", f.path]);
+      assert.equal(meta.source_tool, "profiles.download_latest_bundle");
+      assert.equal(meta.profile_id, d.profiles[0].profile_id);
+      assert.equal(meta.link.uri, `file://${f.path}`);
+      assert.equal(meta.bytes, Deno.statSync(f.path).size);
+    }
+  } finally {
+    await client.close();
+    await d.stop();
   }
 });
 
