@@ -11,7 +11,7 @@ import { listProfiles, profileMetadata, UnknownResourceError } from "../lib/mcp/
 import { HandleRegistry } from "../lib/tools/handles.ts";
 import { Sandbox } from "../lib/tools/sandbox.ts";
 import { FIXTURES } from "./golden.ts";
-import { startLoggedServer } from "./mcp_client.ts";
+import { RawServer, startLoggedServer } from "./mcp_client.ts";
 
 const WORKER = /files confined to \S+ \(path checks; Deno permissions of a worker, deno\.json\)/;
 
@@ -136,5 +136,21 @@ Deno.test("resources: handles whose file is outside the base dir are neither lis
   } finally {
     await Deno.remove(base, { recursive: true });
     await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("resources: ill-fitting resources/read params get -32602 with a sentence; the server stays up", async () => {
+  const s = new RawServer();
+  try {
+    await s.initialize();
+    const bad = await s.response(await s.request("resources/read", { uri: 5 }));
+    assert.equal(bad.error.code, -32602);
+    assert.match(bad.error.message, /^Invalid params for resources\/read: params\.uri must be a string, not a number$/);
+    const missing = await s.response(await s.request("resources/read", {}));
+    assert.match(missing.error.message, /params\.uri is missing \(expected a string\)/);
+    const list = await s.response(await s.request("resources/list"));
+    assert.deepEqual(list.result.resources, []);
+  } finally {
+    await s.close();
   }
 });
