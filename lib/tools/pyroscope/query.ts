@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { autoLabel } from "../../format/units.ts";
 import type { Profile } from "../../profile/model.ts";
-import { workDir } from "../datadog/common.ts";
-import { nextSteps, nextStepsField } from "../datadog/common.ts";
+import { shellJoin } from "../../util/shell.ts";
+import { nextSteps, nextStepsField, workDir } from "../datadog/common.ts";
 import { outputPathArg } from "../paths.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { checkSelector, cliCommand, client, fetchMerged, pyArgs, windowOf } from "./common.ts";
@@ -76,8 +76,7 @@ export async function profilesQuery(a: z.infer<typeof input>, ctx: ToolContext):
       ["selector", a.selector],
       ["from", a.from],
       ["to", a.to],
-      ["o", a.output_path],
-    ]),
+    ]) + (a.output_path ? " " + shellJoin(["-o", a.output_path]) : ""),
     handle: got.handle,
     path: got.path,
     bytes: got.bytes,
