@@ -41,7 +41,7 @@ Deno.test({
     ]);
     assert.equal(q.code, 0, q.stderr);
     assert.equal(q.stderr, "");
-    assert.match(q.stdout, /^.*samples.*\n\nhandle:[0-9a-f]{16}  checkout\.pb\.gz\n/);
+    assert.match(q.stdout, /^.*samples.*\n\nhandle:[0-9a-f]{16} {2}checkout\.pb\.gz\n/);
     // Version 1.4 (cpu) from both pods at four times, 1.5 (cpu_after) at two.
     const local = [...Array(8).fill(fixture("cpu")), ...Array(4).fill(fixture("cpu_after"))];
     const ours = await cli(["top", "checkout.pb.gz"]);
@@ -181,7 +181,7 @@ Deno.test({
       "cmp2",
     ]);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /\nbefore: \{service_name="checkout"\} .*\nafter:  \{service_name="checkout"\} /);
+    assert.match(text.stdout, /\nbefore: \{service_name="checkout"\} .*\nafter: {2}\{service_name="checkout"\} /);
     assert.deepEqual(d.violations, []);
   },
 });
