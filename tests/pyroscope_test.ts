@@ -390,4 +390,45 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "pyroscope: canceling a slow query stops it at once, CANCELED, and leaves no file",
+  ...opts,
+  async fn() {
+    d.fail("SelectMergeProfile", { delayMs: 900 });
+    const controller = new AbortController();
+    const out = `${base}/canceled.pb.gz`;
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 100);
+    const r = await registry.call(
+      "pyroscope.profiles.query",
+      { url: d.url, profile_type: CPU_TYPE, selector: CHECKOUT, output_path: out },
+      "default",
+      { ...ctx, signal: controller.signal },
+    );
+    assert.equal(r.isError, true);
+    assert.equal((r.structuredContent as Any).error.code, "CANCELED");
+    // Not a speed target: the 900 ms answer (and its retries) were not waited for.
+    assert.ok(performance.now() - started < 800, `${performance.now() - started} ms`);
+    assert.throws(() => Deno.statSync(out), Deno.errors.NotFound);
+  },
+});
+
+Deno.test({
+  name: "pyroscope.series: max_series keeps the largest totals and says how many there were",
+  ...opts,
+  async fn() {
+    const { s, text } = await ok("pyroscope.series", {
+      profile_type: CPU_TYPE,
+      selector: "{}",
+      group_by: "service_name",
+      max_series: 1,
+    });
+    assert.equal(s.series_total, 2);
+    assert.deepEqual(s.series.map((x: Any) => x.labels), [{ service_name: "checkout" }]);
+    assert.match(text.split("\n")[0], /^time\s+checkout$/);
+    const bad = await failure("pyroscope.series", { profile_type: CPU_TYPE, selector: "{}", step: "0s" });
+    assert.match(bad.message, /^step must be positive/);
+  },
+});
+
 Deno.test({ name: "pyroscope: stop the double", ...opts, fn: () => d.stop() });

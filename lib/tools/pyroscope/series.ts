@@ -33,7 +33,7 @@ const series = z.object({
   labels: z.record(z.string(), z.string()).describe("The group_by label's value ({} without group_by)"),
   total: z.number().describe("Sum over every step, in unit"),
   total_text: z.string(),
-  points: z.array(z.tuple([z.number(), z.number()])).describe("[timestamp ms, value in unit] per step with data"),
+  points: z.array(z.array(z.number()).length(2)).describe("[timestamp ms, value in unit] per step with data"),
 });
 
 const output = z.object({
@@ -60,7 +60,7 @@ export function seriesTable(o: z.infer<typeof output>): string {
   if (o.series.length === 0) return `no data for ${o.selector} (${o.profile_type}) from ${o.from} to ${o.to}`;
   const times = [...new Set(o.series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
   const names = o.series.map((s) => o.group_by ? s.labels[o.group_by] ?? "" : "total");
-  const cols = o.series.map((s) => new Map(s.points));
+  const cols = o.series.map((s) => new Map(s.points.map((p) => [p[0], p[1]] as const)));
   const rows = [["time", ...names]];
   for (const t of times) rows.push([rfc3339(t), ...cols.map((c) => (c.has(t) ? autoLabel(c.get(t)!, o.unit) : "-"))]);
   rows.push(["total", ...o.series.map((s) => s.total_text)]);
