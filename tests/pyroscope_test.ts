@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
+import { setMaxProfileBytes } from "../lib/profile/decompress.ts";
 import { parseProfile } from "../lib/profile/load.ts";
 import { PyroscopeClient } from "../lib/pyroscope/client.ts";
 import { HandleRegistry } from "../lib/tools/handles.ts";
@@ -428,6 +429,29 @@ Deno.test({
     assert.match(text.split("\n")[0], /^time\s+checkout$/);
     const bad = await failure("pyroscope.series", { profile_type: CPU_TYPE, selector: "{}", step: "0s" });
     assert.match(bad.message, /^step must be positive/);
+  },
+});
+
+Deno.test({
+  name: "pyroscope: a merged profile larger than the profile cap is refused in one line, and not written",
+  ...opts,
+  async fn() {
+    setMaxProfileBytes(2048);
+    try {
+      const out = `${base}/big.pb.gz`;
+      const big = await failure("pyroscope.profiles.query", {
+        profile_type: CPU_TYPE,
+        selector: CHECKOUT,
+        output_path: out,
+      });
+      assert.match(
+        big.message,
+        /^pyroscope SelectMergeProfile at 127\.0\.0\.1:\d+: the answer is (\S+ \S+, )?more than the cap of 2 KiB$/,
+      );
+      assert.throws(() => Deno.statSync(out), Deno.errors.NotFound);
+    } finally {
+      setMaxProfileBytes(undefined);
+    }
   },
 });
 

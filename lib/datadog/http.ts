@@ -6,6 +6,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
+import { formatByteSize } from "../profile/decompress.ts";
 import { attemptsText, HttpFailure, type HttpResponse, sendWithRetry } from "../util/http.ts";
 import { VERSION } from "../version.ts";
 import {
@@ -140,6 +141,7 @@ export class DatadogClient {
         sleep: (ms, signal) => this.#clock.sleep(ms, signal),
         beforeAttempt: spec.retry ? (signal) => this.limiter.acquire(spec.host, signal) : undefined,
         fetch: this.#fetch,
+        formatBytes: formatByteSize,
       });
     } catch (e) {
       if (!(e instanceof HttpFailure)) throw e;

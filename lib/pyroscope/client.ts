@@ -8,7 +8,7 @@
  */
 import { type ErrorCode, UserError } from "../errors.ts";
 import { abortableSleep } from "../datadog/limiter.ts";
-import { maxProfileBytes } from "../profile/decompress.ts";
+import { formatByteSize, maxProfileBytes } from "../profile/decompress.ts";
 import { attemptsText, HttpFailure, quoteBody, sendWithRetry } from "../util/http.ts";
 import { VERSION } from "../version.ts";
 import { authHeaders, baseUrl, ENV, type PyroscopeSettings, settingsFromEnv } from "./config.ts";
@@ -147,6 +147,7 @@ export class PyroscopeClient {
         retryAfterMaxMs: this.settings.retryAfterMaxMs,
         sleep: this.#sleep,
         fetch: this.#fetch,
+        formatBytes: formatByteSize,
       });
     } catch (e) {
       if (!(e instanceof HttpFailure)) throw e;

@@ -5,8 +5,6 @@
  *
  * @module
  */
-import { formatByteSize } from "../profile/decompress.ts";
-
 /** An answer: status, headers, the whole body. */
 export interface HttpResponse {
   status: number;
@@ -38,6 +36,8 @@ export interface SendSpec {
   /** Awaited before every attempt (a token bucket). */
   beforeAttempt?(signal?: AbortSignal): Promise<void>;
   fetch?: typeof fetch;
+  /** How sizes read in the size-cap message (the clients pass `formatByteSize`; util sits below profile). */
+  formatBytes?: (n: number) => string;
 }
 
 /** Why a request failed: the body was too large, the transport failed, or every attempt got a retryable status. */
@@ -72,12 +72,12 @@ export function canceled(): DOMException {
 
 class BodyTooLarge extends Error {}
 
-async function readBody(res: Response, max: number | undefined): Promise<Uint8Array> {
+async function readBody(res: Response, max: number | undefined, size: (n: number) => string): Promise<Uint8Array> {
   if (!res.body) return new Uint8Array(0);
   const declared = Number(res.headers.get("content-length") ?? "");
   if (max !== undefined && declared > max) {
     await res.body.cancel().catch(() => {});
-    throw new BodyTooLarge(`the answer is ${formatByteSize(declared)}, more than the cap of ${formatByteSize(max)}`);
+    throw new BodyTooLarge(`the answer is ${size(declared)}, more than the cap of ${size(max)}`);
   }
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -88,7 +88,7 @@ async function readBody(res: Response, max: number | undefined): Promise<Uint8Ar
     total += value.length;
     if (max !== undefined && total > max) {
       await reader.cancel().catch(() => {});
-      throw new BodyTooLarge(`the answer is more than the cap of ${formatByteSize(max)}`);
+      throw new BodyTooLarge(`the answer is more than the cap of ${size(max)}`);
     }
     chunks.push(value);
   }
@@ -175,7 +175,7 @@ export async function sendWithRetry(spec: SendSpec): Promise<HttpResponse> {
         body: spec.body as BodyInit | undefined,
         signal: attempt.signal,
       });
-      const body = await readBody(res, spec.maxBodyBytes);
+      const body = await readBody(res, spec.maxBodyBytes, spec.formatBytes ?? ((n) => `${n} bytes`));
       const retryable = res.status === 429 || res.status >= 500;
       if (!retry || !retryable) return { status: res.status, headers: res.headers, body, attempts: n };
       failure = `status ${res.status}: ${quoteBody(body)}`;
