@@ -125,6 +125,7 @@ const PATHISH_TEXT = /\b(a path|paths or handles|file to (read|write)|directory|
 const NOT_PATHS: Record<string, string> = {
   trim_path: "a prefix stripped from file names in the profile, never opened",
   profile_id: "a Datadog profile id, never opened",
+  profile_type: "a Pyroscope profile type ID (process_cpu:cpu:nanoseconds:…), never opened",
 };
 
 Deno.test("sandbox: every argument that names a file or folder is a marked path argument", () => {

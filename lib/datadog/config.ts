@@ -111,15 +111,16 @@ export const DEFAULT_SETTINGS: ClientSettings = {
   retryAfterMaxMs: 60_000,
 };
 
-function intEnv(name: string, min: number, fallback: number): number {
+/** An integer environment variable of at least `min`, else `fallback`. */
+export function intEnv(name: string, min: number, fallback: number): number {
   const v = envVar(name)?.trim() ?? "";
   if (!/^[+-]?\d+$/.test(v)) return fallback;
   const n = Number(v);
   return n >= min ? n : fallback;
 }
 
-// A duration such as 500ms or 2s; a bare number is seconds.
-function durationEnv(name: string, fallback: number): number {
+/** A duration environment variable such as 500ms or 2s (a bare number is seconds), else `fallback`. */
+export function durationEnv(name: string, fallback: number): number {
   const v = envVar(name)?.trim() ?? "";
   if (v === "") return fallback;
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000;

@@ -68,6 +68,10 @@ import { nearEventTool } from "./datadog/near_event.ts";
 import { servicesSearchTool } from "./datadog/services_search.ts";
 import { callgraphTool } from "./viz/callgraph.ts";
 import { flamegraphTool } from "./viz/flamegraph.ts";
+import { compareTool as pyroscopeCompareTool } from "./pyroscope/compare.ts";
+import { labelsTool, profileTypesTool } from "./pyroscope/metadata.ts";
+import { profilesQueryTool } from "./pyroscope/query.ts";
+import { seriesTool } from "./pyroscope/series.ts";
 
 /** A registry holding every tool. */
 export function createRegistry(): ToolRegistry {
@@ -117,6 +121,11 @@ export function createRegistry(): ToolRegistry {
     vendorAnalyzeTool,
     suggestFixTool,
     servicesDiscoverTool,
+    profileTypesTool,
+    labelsTool,
+    seriesTool,
+    profilesQueryTool,
+    pyroscopeCompareTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;
