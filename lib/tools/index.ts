@@ -65,6 +65,9 @@ import { nearEventTool } from "./datadog/near_event.ts";
 import { servicesSearchTool } from "./datadog/services_search.ts";
 import { callgraphTool } from "./viz/callgraph.ts";
 import { flamegraphTool } from "./viz/flamegraph.ts";
+import { crossCorrelateTool, hotspotSummaryTool } from "./workflows/hotspots.ts";
+import { discoverTool } from "./workflows/discover.ts";
+import { generateReportTool } from "./workflows/generate_report.ts";
 
 /** A registry holding every tool. */
 export function createRegistry(): ToolRegistry {
@@ -109,6 +112,10 @@ export function createRegistry(): ToolRegistry {
     vendorAnalyzeTool,
     suggestFixTool,
     servicesDiscoverTool,
+    crossCorrelateTool,
+    hotspotSummaryTool,
+    discoverTool,
+    generateReportTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;
