@@ -13,6 +13,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
+import { registerPrompts } from "../prompts/mcp.ts";
 import { HandleRegistry } from "../tools/handles.ts";
 import { createRegistry } from "../tools/index.ts";
 import type { NameMode, ToolRegistry } from "../tools/registry.ts";
@@ -44,6 +45,7 @@ export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sa
     { name: "pprof-mcp", title: "pprof MCP", version: VERSION },
     { capabilities: { tools: {} }, instructions: instructions(registry, mode, sandbox.base) },
   );
+  registerPrompts(server, registry, mode);
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: registry.list(mode) }));
   server.setRequestHandler(CallToolRequestSchema, async (req: CallToolRequest, extra: Extra) => {
     const token = req.params._meta?.progressToken;
