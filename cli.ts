@@ -9,6 +9,7 @@ import { datadogCommands } from "./lib/cli/commands/datadog.ts";
 import { servicesProfctl, storylinesProfctl } from "./lib/cli/commands/analysis_profctl.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { convertCommand } from "./lib/cli/commands/convert.ts";
+import { fetchCommand } from "./lib/cli/commands/fetch.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
 import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
@@ -76,6 +77,7 @@ export const commands: CliCommand[] = [
   toolCommand({ name: "suggest-fix", tool: "pprof.suggest_fix", positionals: ["profile"] }),
   mergeCommand,
   convertCommand,
+  fetchCommand,
   regressionCheckCommand,
   toolsCommand,
   callCommand,

@@ -32,12 +32,46 @@ async function serveStdio(opts: ServeOptions): Promise<void> {
 /** Where the system keeps its time zone files (as Go looks for them), readable by the confined worker. */
 const ZONE_FILES = ["/etc/localtime", "/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/usr/lib/locale/TZ"];
 
-/** Worker options that let it read and write only inside `dirs` (network and environment as the process). */
+/** The programs the dev-cluster tools run (kubectl port-forward, git checkout, tilt get), by name. */
+const LOCAL_PROGRAMS = ["kubectl", "git", "tilt"];
+
+/**
+ * Of the dev-cluster tools' programs, those this process may run: the confined worker may run exactly these, by
+ * name (a worker cannot be given more than its parent has).
+ */
+function runnablePrograms(): string[] {
+  return LOCAL_PROGRAMS.filter((command) => {
+    try {
+      return Deno.permissions.querySync({ name: "run", command }).state === "granted";
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The config file of the dev-cluster tools (`PPROF_MCP_LOCAL_CONFIG`), which the confined worker may read. */
+function localConfigFile(): string[] {
+  try {
+    if (Deno.permissions.querySync({ name: "env", variable: "PPROF_MCP_LOCAL_CONFIG" }).state !== "granted") return [];
+    const file = Deno.env.get("PPROF_MCP_LOCAL_CONFIG")?.trim() ?? "";
+    return file === "" ? [] : [file];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Worker options that let it read and write only inside `dirs` (network and environment as the process), and run
+ * only kubectl, git and tilt, where the process may.
+ */
 export function confinedWorkerOptions(dirs: string[]): WorkerOptions {
   // The time zone database may be read too (profile times print Go's zone names, CET rather than GMT+1); the
-  // tools' own path checks still keep every argument inside the base dir.
-  const read = [...dirs, ...ZONE_FILES];
-  const permissions = { read, write: dirs, net: "inherit", env: "inherit", run: false, ffi: false };
+  // tools' own path checks still keep every argument inside the base dir. The dev-cluster tools check their paths
+  // (out_dir, the git checkout) the same way before they run a program.
+  const read = [...dirs, ...ZONE_FILES, ...localConfigFile()];
+  const programs = runnablePrograms();
+  const run = programs.length > 0 ? programs : false;
+  const permissions = { read, write: dirs, net: "inherit", env: "inherit", run, ffi: false };
   // Deno's `deno.permissions` worker option is not in the standard WorkerOptions type.
   return { deno: { permissions } } as unknown as WorkerOptions;
 }

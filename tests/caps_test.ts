@@ -95,6 +95,12 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.contention_analysis": (profile) => ({ profile, max_sites: 100 }),
       "pprof.flamegraph": (profile) => ({ profile, min_pct: 0.001 }),
       "pprof.callgraph": (profile) => ({ profile, output_path: `${dir}/graph-${crypto.randomUUID()}.dot` }),
+      "pprof.branch_impact.plan": () => ({
+        service: "svc",
+        out_dir: `${dir}/impact`,
+        repo_dir: repo,
+        before_ref: "HEAD",
+      }),
       "pprof.storylines": (profile) => ({ profile, n: 6, repo_root: FIXTURES }),
       "pprof.alloc_paths": (profile) => ({ profile, min_percent: 0.01, max_paths: 30 }),
       "pprof.overhead_report": (profile) => ({ profile }),
@@ -111,9 +117,27 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.suggest_fix": (profile) => ({ profile, issue: "allocation_hot_spot", repo_root: FIXTURES + "gen" }),
       "repo.services.discover": () => ({ repo_root: FIXTURES }),
     };
+    // The plan reads a git repository: one commit is enough.
+    const repo = `${dir}/repo`;
+    await Deno.mkdir(repo);
+    for (
+      const args of [["init", "-q"], [
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "x",
+      ]]
+    ) {
+      assert.ok((await new Deno.Command("git", { args, cwd: repo, stdout: "null", stderr: "null" }).output()).success);
+    }
     const registry = createRegistry();
-    // The Datadog tools answer from Datadog, not from a profile: tests/datadog_mcp_test.ts checks their default
-    // answers against the test double.
+    // The Datadog tools answer from Datadog, and the local tools from a server or a cluster, not from a profile:
+    // tests/datadog_mcp_test.ts and tests/local_*_test.ts check their answers.
     const names = registry.tools.filter((d) => !d.annotations.openWorldHint).map((d) => d.name);
     assert.deepEqual(names.filter((n) => !(n in calls)), [], "every tool has a default call here");
     for (const [profile, other] of [[big, cpu], [jvm, jvm2]]) {

@@ -37,9 +37,13 @@ Environment:
   PPROF_MCP_DD_BASE_URL     send every Datadog call to this URL instead (a test double, a proxy)
   PPROF_MCP_DD_MAX_RETRIES, PPROF_MCP_DD_RPS, PPROF_MCP_DD_BURST, PPROF_MCP_DD_*_TIMEOUT, PPROF_MCP_DD_BACKOFF
                             retries, rate limit and timeouts of Datadog calls (see the README)
+  PPROF_MCP_LOCAL_CONFIG    JSON settings of d2.profiles.download and pprof.branch_impact (namespace,
+                            label, port, token, Tilt resources); PPROF_MCP_K8S_* override them (README)
+  PPROF_MCP_MAX_DOWNLOAD_BYTES  cap on a profile fetched from a server (default 256MiB)
 
 Run with Deno, \`deno run --allow-read=DIR --allow-write=DIR --allow-env --allow-net main.ts mcp\`
-also has Deno itself confine the server to DIR.
+also has Deno itself confine the server to DIR. d2.profiles.download and pprof.branch_impact run kubectl,
+git and tilt: add --allow-run=kubectl,git,tilt.
 
 Example client config (Claude Desktop's claude_desktop_config.json):
   {"mcpServers": {"pprof": {"command": "pprof-mcp", "args": ["mcp"], "env": {"PPROF_MCP_BASEDIR": "/Users/me/profiles"}}}}

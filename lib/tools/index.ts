@@ -44,6 +44,9 @@ import { suggestFixTool } from "./analysis/suggest_fix.ts";
 import { traceSourceTool } from "./analysis/trace_source.ts";
 import { vendorAnalyzeTool } from "./analysis/vendor_analyze.ts";
 import { baselineUpdateTool } from "./pprof/baseline_update.ts";
+import { branchImpactExecuteTool, branchImpactPlanTool, branchImpactTool } from "./local/branch_impact.ts";
+import { d2DownloadTool } from "./local/d2_download.ts";
+import { fetchTool } from "./local/fetch_tool.ts";
 import { convertTool } from "./pprof/convert_tool.ts";
 import { diffTopTool } from "./pprof/diff_top.ts";
 import { listTool } from "./pprof/list.ts";
@@ -103,6 +106,11 @@ export function createRegistry(): ToolRegistry {
     metricsAtTimestampTool,
     flamegraphTool,
     callgraphTool,
+    fetchTool,
+    d2DownloadTool,
+    branchImpactTool,
+    branchImpactPlanTool,
+    branchImpactExecuteTool,
     storylinesTool,
     allocPathsTool,
     overheadReportTool,

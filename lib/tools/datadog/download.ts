@@ -1,6 +1,7 @@
 /**
  * `profiles.download_latest_bundle` and `profiles.download`: one Datadog profile bundle (the latest in a window,
- * or a given profile), extracted into `<service>_<env>_<member>` files with a handle for each profile.
+ * or a given profile), extracted into `<service>_<env>_<member>` files with a handle for each profile; in d2 mode
+ * `profiles.download` takes live profiles from a dev-cluster pod instead (`d2.profiles.download`).
  *
  * @module
  */
@@ -11,6 +12,7 @@ import { downloadTo } from "../../datadog/download.ts";
 import { DatadogError } from "../../datadog/http.ts";
 import { candidateOf, listPage } from "../../datadog/profiles_api.ts";
 import { resolveWindow } from "../../datadog/timeparse.ts";
+import { d2Download, d2DownloadTool, d2Profiles } from "../local/d2_download.ts";
 import { outputPathArg } from "../paths.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import {
@@ -71,9 +73,16 @@ const latestOutput = z.object({
   next_steps: nextStepsField,
 });
 
-const downloadOutput = latestOutput.extend({ mode: z.literal("datadog") });
+const downloadOutput = z.object({
+  command: z.string().describe("The equivalent command line (datadog mode) or the port-forward that was run (d2)"),
+  mode: z.enum(["datadog", "d2"]).describe("Where the profiles came from"),
+  result: z.union([result, d2Profiles]).describe("As profiles.download_latest_bundle's or d2.profiles.download's"),
+  incident_id: z.string().optional(),
+  next_steps: nextStepsField,
+});
 
 type BundleArgs = z.infer<typeof latestInput>;
+type D2Out = z.infer<typeof d2DownloadTool.output>;
 
 /** Downloads one bundle: the work of both tools, and of the `pprof-mcp download` command. */
 export async function downloadLatestBundle(a: BundleArgs, ctx: ToolContext): Promise<z.infer<typeof latestOutput>> {
@@ -218,21 +227,31 @@ export const downloadTool: ToolDef<typeof downloadInput, typeof downloadOutput> 
   title: "Download profiles",
   description: "Download a service's profiles. In Datadog mode (the default) this is " +
     "profiles.download_latest_bundle (env required): the latest bundle, or profile_id + event_id, into out_dir with " +
-    "a handle per profile. The d2 local-development mode (env d2=true) is not available yet and fails with a clear " +
-    "message. Needs DD_API_KEY and DD_APP_KEY. " + retryNote,
+    "a handle per profile (needs DD_API_KEY and DD_APP_KEY; " + retryNote + ") When the server runs with d2=true " +
+    "(local development) it is d2.profiles.download instead: live profiles of the service's pod in a dev cluster " +
+    "through kubectl port-forward (service, out_dir and seconds; the cluster settings from PPROF_MCP_K8S_* or the " +
+    "PPROF_MCP_LOCAL_CONFIG file); mode says which ran.",
   input: downloadInput,
   output: downloadOutput,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  summary,
-  text,
+  summary: (o) => o.mode === "d2" ? d2DownloadTool.summary!(o as D2Out) : summary(o as z.infer<typeof latestOutput>),
+  text: (o) => o.mode === "d2" ? d2DownloadTool.text!(o as D2Out) : text(o as z.infer<typeof latestOutput>),
   async run(a, ctx) {
     if (d2Mode()) {
-      throw new UserError(
-        "d2 mode is not available yet: the d2 local-development download comes with a later version of pprof-mcp; " +
-          "unset d2/D2 to download from Datadog",
-        "INVALID_ARGUMENT",
-        { hint: "Unset the d2 (or D2) environment variable of the server to use Datadog mode." },
-      );
+      const { service, out_dir, seconds } = a;
+      try {
+        const out = await d2Download({ service, out_dir, seconds }, ctx);
+        return { ...out, command: `${out.command} (d2 mode)`, mode: "d2" as const };
+      } catch (e) {
+        // Argument errors and cancellation stay as they are; what went wrong on the way says it was the d2 download.
+        if (ctx.signal?.aborted || (e instanceof UserError && (e.details.field || e.code === "CANCELED"))) throw e;
+        const code = e instanceof UserError ? e.code : "INTERNAL";
+        throw new UserError(
+          `d2 download failed: ${(e as Error).message}`,
+          code,
+          e instanceof UserError ? e.details : {},
+        );
+      }
     }
     if (a.env === undefined || a.env.trim() === "") {
       throw new UserError("env parameter required for Datadog mode (not in d2 environment)", "INVALID_ARGUMENT", {
