@@ -6,6 +6,7 @@
  */
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
 import { datadogCommands } from "./lib/cli/commands/datadog.ts";
+import { workflowCommands } from "./lib/cli/commands/workflows.ts";
 import { servicesProfctl, storylinesProfctl } from "./lib/cli/commands/analysis_profctl.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { convertCommand } from "./lib/cli/commands/convert.ts";
@@ -83,6 +84,7 @@ export const commands: CliCommand[] = [
   callCommand,
   ...profctlCommands,
   ...datadogCommands,
+  ...workflowCommands,
   storylinesProfctl,
   servicesProfctl,
 ];

@@ -102,6 +102,11 @@ function cell(s: string | number | undefined): string {
   return String(s ?? "").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
+/** Free text (titles, suggestions, warnings) with the characters Markdown would read as markup escaped. */
+function prose(s: string): string {
+  return s.replace(/([\\`*<])/g, "\\$1");
+}
+
 /** A function name as code (names like `(*T).m` would otherwise turn into emphasis). */
 function code(s: string | undefined): string {
   if (!s) return "";
@@ -136,11 +141,13 @@ function findingLines(fs: FindingIn[]): string[] {
     const ev = [
       f.evidence.function ? code(f.evidence.function) : "",
       f.evidence.share !== undefined ? `share ${pct1(f.evidence.share)}` : "",
-      f.evidence.value_text ?? "",
+      f.evidence.value_text ? prose(f.evidence.value_text) : "",
       f.next_step ? `next: ${f.next_step.tool}` : "",
     ].filter((x) => x !== "");
     const about = f.profile ? ` ${f.profile}:` : "";
-    return `${i + 1}. **[${f.severity.toUpperCase()}]**${about} ${f.title}${ev.length ? ` — ${ev.join("; ")}` : ""}`;
+    return `${i + 1}. **[${f.severity.toUpperCase()}]**${about} ${prose(f.title)}${
+      ev.length ? ` — ${ev.join("; ")}` : ""
+    }`;
   });
 }
 
@@ -205,18 +212,18 @@ function goroutineLines(g: z.infer<typeof goroutines>): string[] {
 
 function memoryLines(m: z.infer<typeof memory>): string[] {
   const out: string[] = [];
-  if (m.summary) out.push(m.summary);
+  if (m.summary) out.push(prose(m.summary));
   if (m.suspicions.length > 0) {
     out.push(
       "",
       "Suspicions:",
       ...m.suspicions.map((s) =>
-        `- [${s.severity.toUpperCase()}] ${s.description}${s.evidence ? ` (${s.evidence})` : ""}`
+        `- [${s.severity.toUpperCase()}] ${prose(s.description)}${s.evidence ? ` (${prose(s.evidence)})` : ""}`
       ),
     );
   }
-  if (m.recommendations.length > 0) out.push("", "Recommendations:", ...m.recommendations.map((r) => `- ${r}`));
-  if (m.warnings.length > 0) out.push("", "Warnings:", ...m.warnings.map((w) => `- ${w}`));
+  if (m.recommendations.length > 0) out.push("", "Recommendations:", ...m.recommendations.map((r) => `- ${prose(r)}`));
+  if (m.warnings.length > 0) out.push("", "Warnings:", ...m.warnings.map((w) => `- ${prose(w)}`));
   return out;
 }
 
@@ -249,7 +256,7 @@ function discoverSections(d: z.infer<typeof discover>): Section[] {
   if (d.recommendations.length > 0) {
     out.push({
       title: "Recommendations",
-      body: d.recommendations.map((r) => `- [${r.priority.toUpperCase()}] ${r.area}: ${r.suggestion}`),
+      body: d.recommendations.map((r) => `- [${r.priority.toUpperCase()}] ${prose(r.area)}: ${prose(r.suggestion)}`),
     });
   }
   if (d.cpu) {
@@ -289,7 +296,7 @@ function discoverSections(d: z.infer<typeof discover>): Section[] {
     });
   }
   if (d.goroutine) out.push({ title: "Goroutines", body: goroutineLines(d.goroutine) });
-  if (d.warnings.length > 0) out.push({ title: "Warnings", body: d.warnings.map((w) => `- ${w}`) });
+  if (d.warnings.length > 0) out.push({ title: "Warnings", body: d.warnings.map((w) => `- ${prose(w)}`) });
   return out;
 }
 

@@ -91,14 +91,16 @@ async function folderFiles(dir: string): Promise<string[]> {
 
 /** The files a resolved `bundle` argument names. */
 export async function bundleFiles(bundle: string | string[]): Promise<string[]> {
-  if (Array.isArray(bundle)) return bundle;
+  // A list of one (a CLI positional, a one-element array) means what the one string means.
+  if (Array.isArray(bundle) && bundle.length !== 1) return bundle;
+  const one = Array.isArray(bundle) ? bundle[0] : bundle;
   let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(bundle);
+    info = await Deno.stat(one);
   } catch {
-    throw new UserError(`${bundle}: no such file or folder`, "INVALID_ARGUMENT", { field: "bundle" });
+    throw new UserError(`${one}: no such file or folder`, "INVALID_ARGUMENT", { field: "bundle" });
   }
-  return info.isDirectory ? await folderFiles(bundle) : await siblings(bundle);
+  return info.isDirectory ? await folderFiles(one) : await siblings(one);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { UserError } from "../../errors.ts";
+import { downloadD2 } from "../../local/d2.ts";
 import {
   contentionStep,
   cpuStep,
@@ -163,19 +164,19 @@ type Downloaded = {
   warnings: string[];
 };
 
+/** The profile types discover analyses (a d2 download's allocs profile is the heap profile's twin). */
+const BUNDLE_TYPES = ["cpu", "heap", "mutex", "block", "goroutines"];
+
 /** The steps after the download, for progress. */
 const STEPS = 7;
 
-/** The d2 source: not on this branch yet. */
-function d2Download(): Promise<Downloaded> {
-  return Promise.reject(
-    new UserError(
-      "d2 mode is not available yet: the d2 local-development download comes with a later version of pprof-mcp; " +
-        "unset d2/D2 to discover from Datadog",
-      "INVALID_ARGUMENT",
-      { hint: "Unset the d2 (or D2) environment variable of the server to use Datadog mode." },
-    ),
-  );
+/** Records the profiles of the service's dev-cluster pod (30 s of CPU); its progress becomes fractions of step 1. */
+async function d2Source(a: Args, dir: string, ctx: ToolContext): Promise<Downloaded> {
+  const out = await downloadD2({ service: a.service, out_dir: dir, seconds: 30 }, {
+    ...ctx,
+    progress: (done, total, message) => ctx.progress(total ? done / total : 0, STEPS, message),
+  });
+  return { timestamp: "", files: out.result.files, warnings: out.result.warnings ?? [] };
 }
 
 /** Downloads the bundle from Datadog; the download's own progress becomes fractions of step 1. */
@@ -213,12 +214,12 @@ export async function discover(a: Args, ctx: ToolContext): Promise<Out> {
   const env = d2 ? "d2" : a.env;
   await ctx.progress(0, STEPS, d2 ? "recording profiles through d2" : `downloading the latest bundle of ${a.service}`);
   const dir = await workDir(ctx, a.out_dir, "pprof-discover-");
-  const got = d2 ? await d2Download() : await datadogDownload(a, dir, ctx);
+  const got = d2 ? await d2Source(a, dir, ctx) : await datadogDownload(a, dir, ctx);
   const warnings: string[] = [];
   const files = [...got.files].sort((x, y) => (x.type < y.type ? -1 : x.type > y.type ? 1 : 0));
   const inputs: Partial<Record<string, Input>> = {};
   for (const f of files) {
-    if (inputs[f.type] || f.type === "unknown") continue;
+    if (inputs[f.type] || !BUNDLE_TYPES.includes(f.type)) continue;
     try {
       inputs[f.type] = { profile: await loadForTool(f.path, ctx), arg: f.handle };
     } catch (e) {

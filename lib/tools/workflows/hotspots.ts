@@ -79,6 +79,26 @@ export const crossCorrelateTool: ToolDef<typeof correlateInput, typeof correlate
   summary: (o) =>
     `${o.result.correlations.length} functions hot in several profiles` +
     (o.result.warnings.length > 0 ? `; ${o.result.warnings.join("; ")}` : ""),
+  text: (o) => {
+    const r = o.result;
+    const lines = r.correlations.map((c) => {
+      const where = [
+        c.cpu ? `cpu ${c.cpu.flat_pct}% #${c.cpu.rank}` : "",
+        c.heap ? `heap ${c.heap.alloc_pct}% #${c.heap.rank}` : "",
+        c.mutex ? `mutex ${c.mutex.delay_pct}% #${c.mutex.rank}` : "",
+      ].filter((x) => x !== "").join(", ");
+      return `${c.combined_score.toFixed(3)}  ${c.function} (${where}): ${c.insight}`;
+    });
+    const only = (what: string, l: { function: string }[], pct: (x: never) => number) =>
+      l.length === 0 ? [] : [`${what} only: ${l.map((x) => `${x.function} ${pct(x as never)}%`).join(", ")}`];
+    return [
+      ...(lines.length > 0 ? lines : ["No function is hot in more than one profile."]),
+      ...only("cpu", r.cpu_only_hotspots, (x: { flat_pct: number }) => x.flat_pct),
+      ...only("heap", r.heap_only_hotspots, (x: { alloc_pct: number }) => x.alloc_pct),
+      ...only("mutex", r.mutex_only_hotspots, (x: { delay_pct: number }) => x.delay_pct),
+      ...r.warnings.map((w) => `warning: ${w}`),
+    ].join("\n");
+  },
   async run(a, ctx) {
     const { bundle, warnings } = await loadBundle(await bundleFiles(a.bundle), ctx);
     const r = crossCorrelate(bundle, a.nodecount ?? 20);
@@ -103,6 +123,24 @@ export const hotspotSummaryTool: ToolDef<typeof summaryInput, typeof summaryOutp
     const first = (l: { function: string }[]) => l[0]?.function ?? "-";
     return `cpu: ${first(r.cpu_top5)}; heap: ${first(r.heap_top5)}; mutex: ${first(r.mutex_top5)}` +
       (r.goroutine_count !== undefined ? `; ${r.goroutine_count} goroutines` : "");
+  },
+  text: (o) => {
+    const r = o.result;
+    const list = (
+      what: string,
+      l: { function: string }[],
+      pct: (x: never) => number,
+    ) => [
+      `${what}:`,
+      ...(l.length > 0 ? l.map((x) => `  ${pct(x as never).toFixed(2).padStart(6)}%  ${x.function}`) : ["  -"]),
+    ];
+    return [
+      ...list("CPU (flat)", r.cpu_top5, (x: { flat_pct: number }) => x.flat_pct),
+      ...list("Heap (allocated)", r.heap_top5, (x: { alloc_pct: number }) => x.alloc_pct),
+      ...list("Mutex/block (delay)", r.mutex_top5, (x: { delay_pct: number }) => x.delay_pct),
+      ...(r.goroutine_count !== undefined ? [`Goroutines: ${r.goroutine_count}`] : []),
+      ...r.warnings.map((w) => `warning: ${w}`),
+    ].join("\n");
   },
   async run(a, ctx) {
     const { bundle, warnings } = await loadBundle(await bundleFiles(a.bundle), ctx);
