@@ -15,7 +15,8 @@ import { createRegistry } from "../lib/tools/index.ts";
 import { Sandbox } from "../lib/tools/sandbox.ts";
 import { FIXTURES } from "./golden.ts";
 import { startServer } from "./mcp_client.ts";
-import { DatadogDouble, doubleEnv, type Member, profilesOf } from "./support/datadog_double.ts";
+import { DatadogDouble, doubleEnv, profilesOf } from "./support/datadog_double.ts";
+import { PLANTED_REPORT, plantedBundle } from "./support/planted_bundle.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = Record<string, any>;
@@ -139,20 +140,7 @@ Deno.test("cross_correlate: functions hot in CPU and allocations, scored by thei
   }
 });
 
-/** The planted bundle: a CPU regression, a growing heap, lock contention, blocked waits and a goroutine leak. */
-function plantedBundle(): Member[] {
-  const rd = (p: string) => Deno.readFileSync(join(FIXTURES, p));
-  return [
-    { name: "cpu.pprof", data: rd("profiles_gate/large_1.pb.gz") },
-    { name: "delta-heap.pprof", data: rd("profiles_analysis/memzoo_heap.pb.gz") },
-    { name: "delta-mutex.pprof", data: rd("profiles_analysis/lockzoo_mutex.pb.gz") },
-    { name: "delta-block.pprof", data: rd("profiles_analysis/lockzoo_block.pb.gz") },
-    { name: "goroutines.pprof", data: rd("profiles_analysis/memzoo_goroutine.pb.gz") },
-    { name: "metrics.json", data: new TextEncoder().encode('{"go_goroutines": 12001}') },
-  ];
-}
-
-const GOLDEN = join(FIXTURES, "workflows_expected", "discover_report.md");
+const GOLDEN = PLANTED_REPORT;
 
 async function golden(got: string): Promise<void> {
   if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(GOLDEN, got);

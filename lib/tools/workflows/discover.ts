@@ -27,7 +27,7 @@ import { textRow } from "../pprof/args.ts";
 import { loadForTool } from "../pprof/run.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { prefixesOf, repoPrefixArg } from "../analysis/common.ts";
-import { cliCommand, ddArgs, isCancel, messageOf, workDir, workDirArg } from "../datadog/common.ts";
+import { ddArgs, isCancel, messageOf, workDir, workDirArg } from "../datadog/common.ts";
 import { d2Mode, downloadLatestBundle } from "../datadog/download.ts";
 
 const input = z.object({
@@ -285,16 +285,7 @@ export async function discover(a: Args, ctx: ToolContext): Promise<Out> {
     result.warnings.unshift("mutex profile missing from bundle; contention is the block profile's");
   }
   await ctx.progress(STEPS, STEPS, `${result.findings.length} findings`);
-  const command = cliCommand(["discover"], [
-    ["service", a.service],
-    ["env", a.env],
-    ["out", dir],
-    ["hours", a.hours],
-    ["profile_id", a.profile_id],
-    ["event_id", a.event_id],
-    ["dd_site", a.dd_site],
-  ]);
-  return { command, result };
+  return { command: "pprof discover", result };
 }
 
 function cpuHints(p: Profile, ctx: ToolContext): string[] {
