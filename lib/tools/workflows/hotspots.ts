@@ -9,9 +9,14 @@ import { crossCorrelate, hotspotSummary } from "../../analysis/bundle_views.ts";
 import type { ToolDef } from "../registry.ts";
 import { bundleArg, bundleFiles, loadBundle } from "./bundle.ts";
 
+/** The most rows of a top table a call may ask for: three lists of them stay far under 100 KB. */
+const MAX_ROWS = 100;
+
 const correlateInput = z.object({
   bundle: bundleArg,
-  nodecount: z.number().int().min(0).describe("Rows of each profile's top table to compare (default 20)").optional(),
+  nodecount: z.number().int().min(0).max(MAX_ROWS).describe(
+    `Rows of each profile's top table to compare (default 20; 0 = the default; at most ${MAX_ROWS})`,
+  ).optional(),
 }).strict();
 
 const flat = z.object({ function: z.string(), flat_pct: z.number().describe("Flat percent of the CPU profile") });
@@ -47,7 +52,9 @@ const correlateOutput = z.object({
 
 const summaryInput = z.object({
   bundle: bundleArg,
-  nodecount: z.number().int().min(0).describe("Rows of each profile's top table (default 5)").optional(),
+  nodecount: z.number().int().min(0).max(MAX_ROWS).describe(
+    `Rows of each profile's top table (default 5; 0 = the default; at most ${MAX_ROWS})`,
+  ).optional(),
 }).strict();
 
 const summaryOutput = z.object({
@@ -101,7 +108,7 @@ export const crossCorrelateTool: ToolDef<typeof correlateInput, typeof correlate
   },
   async run(a, ctx) {
     const { bundle, warnings } = await loadBundle(await bundleFiles(a.bundle), ctx);
-    const r = crossCorrelate(bundle, a.nodecount ?? 20);
+    const r = crossCorrelate(bundle, a.nodecount || 20);
     return { command: "pprof cross_correlate", result: { ...r, warnings: [...warnings, ...r.warnings] } };
   },
 };
@@ -144,7 +151,7 @@ export const hotspotSummaryTool: ToolDef<typeof summaryInput, typeof summaryOutp
   },
   async run(a, ctx) {
     const { bundle, warnings } = await loadBundle(await bundleFiles(a.bundle), ctx);
-    const r = hotspotSummary(bundle, a.nodecount ?? 5);
+    const r = hotspotSummary(bundle, a.nodecount || 5);
     return { command: "pprof hotspot_summary", result: { ...r, warnings: [...warnings, ...r.warnings] } };
   },
 };
