@@ -111,7 +111,9 @@ Deno.test("cross_correlate: functions hot in CPU and allocations, scored by thei
     const byDir = (await call("pprof.cross_correlate", { bundle: dir }, handles)).result;
     const byEntries = (await call("pprof.cross_correlate", { bundle: entries }, handles)).result;
     const byOne = (await call("pprof.cross_correlate", { bundle: entries[0].handle }, handles)).result;
+    const byHandles = (await call("pprof.cross_correlate", { bundle: entries.map((e) => e.handle) }, handles)).result;
     a.deepEqual(byEntries, byDir);
+    a.deepEqual(byHandles, byDir);
     a.deepEqual(byOne, byDir);
     const ranked = (view: string) =>
       refRows(view).map((x, i) => ({ ...x, name: bare(x.name), rank: i + 1 })).filter((x) => x.flat !== 0);
@@ -318,6 +320,45 @@ Deno.test({
     a.equal(bad.isError, true);
     a.match(bad.content[0].text, /^inputs\[0\] \(kind discover\): not a discover result: /);
     a.equal((bad.structuredContent as Json).error.code, "INVALID_ARGUMENT");
+  },
+});
+
+Deno.test({
+  name: "discover: cancelled during the download, the call ends CANCELED and leaves no file; the server goes on",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const c = await server();
+    d.downloadDelayMs = 1500;
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      await a.rejects(
+        c.callTool(
+          {
+            name: "pprof.discover",
+            arguments: {
+              service: "checkout",
+              env: "prod",
+              out_dir: "cancelled",
+              profile_id: planted.profile_id,
+              event_id: planted.event_id,
+            },
+          },
+          undefined,
+          { signal: controller.signal },
+        ),
+        /abort|cancel/i,
+      );
+    } finally {
+      d.downloadDelayMs = 0;
+    }
+    // Past the time the delayed download would have ended: it was abandoned, so no profile is in the folder.
+    await new Promise((r) => setTimeout(r, 2000));
+    const left = [...Deno.readDirSync(join(base, "cancelled"))].map((e) => e.name).filter((n) => n.endsWith(".pprof"));
+    a.deepEqual(left, []);
+    const next = await mcpCall("pprof.generate_report", { inputs: [{ kind: "notes", data: { after: "cancel" } }] });
+    a.equal(next.result.sections, 1);
   },
 });
 

@@ -263,7 +263,7 @@ export async function discover(a: Args, ctx: ToolContext): Promise<Out> {
   const goroutineSection = await run("goroutines", "states, wait reasons, leaks", (i) => goroutineStep(i, appPrefixes));
   await ctx.progress(step, STEPS, "ranking the findings");
   warnings.push(...got.warnings);
-  const hints = cpuSection && inputs.cpu ? cpuHints(inputs.cpu.profile, ctx) : [];
+  const hints = cpuSection && inputs.cpu ? cpuHints(inputs.cpu.profile, cpuSection.top_functions, ctx) : [];
   const result: Out["result"] = {
     service: a.service,
     env,
@@ -288,8 +288,9 @@ export async function discover(a: Args, ctx: ToolContext): Promise<Out> {
   return { command: "pprof discover", result };
 }
 
-function cpuHints(p: Profile, ctx: ToolContext): string[] {
-  return topHints(p, [], "", (t) => ctx.toolName(t));
+/** pprof.top's hints for the CPU profile's top rows. */
+function cpuHints(p: Profile, rows: { name: string }[], ctx: ToolContext): string[] {
+  return topHints(p, rows.map((r) => r.name), "", (t) => ctx.toolName(t));
 }
 
 /** Findings' next steps under the client's tool names; a step to an unregistered tool is dropped. */
