@@ -6,6 +6,8 @@
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client as ModernClient, type ClientOptions as ModernClientOptions } from "@modelcontextprotocol/client";
+import { StdioClientTransport as ModernStdioTransport } from "@modelcontextprotocol/client/stdio";
 import { BINARY_PERMISSIONS } from "./permissions.ts";
 
 const main = new URL("../main.ts", import.meta.url).pathname;
@@ -60,6 +62,37 @@ export async function startLoggedServer(
   const client = new Client({ name: "pprof-mcp-test", version: "1.0.0" });
   await client.connect(transport);
   return { client, stderr: () => log };
+}
+
+/** The 2026-07-28 revision, which a modern client pins. */
+export const MODERN_VERSION = "2026-07-28";
+
+/**
+ * A connected 2026-era client (the SDK's v2 Client pinned to 2026-07-28: no
+ * `initialize`, `server/discover` first, the envelope in every request's
+ * `_meta`) and what the server wrote on stderr so far; `close()` stops it.
+ */
+export async function startModernServer(
+  opts: LaunchOptions = {},
+  client: Omit<ModernClientOptions, "versionNegotiation"> = {},
+): Promise<{ client: ModernClient; stderr: () => string }> {
+  const transport = new ModernStdioTransport({
+    command: Deno.execPath(),
+    args: denoArgs(opts),
+    env: serverEnv(opts.env),
+    stderr: "pipe",
+    cwd: opts.cwd,
+  });
+  let log = "";
+  transport.stderr?.on("data", (chunk: Uint8Array | string) => {
+    log += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+  });
+  const c = new ModernClient(
+    { name: "pprof-mcp-test-2026", version: "1.0.0" },
+    { ...client, versionNegotiation: { mode: { pin: MODERN_VERSION } } },
+  );
+  await c.connect(transport);
+  return { client: c, stderr: () => log };
 }
 
 /** A JSON-RPC message as read from the server. */
@@ -173,6 +206,16 @@ export class RawServer {
     const r = await this.response(id);
     await this.send({ method: "notifications/initialized" });
     return r;
+  }
+
+  /** Sends a 2026-era request (the envelope in its `_meta`, merged with `meta`) with a fresh id; returns the id. */
+  async modernRequest(method: string, params: Message = {}, meta: Message = {}): Promise<number> {
+    const envelope = {
+      "io.modelcontextprotocol/protocolVersion": MODERN_VERSION,
+      "io.modelcontextprotocol/clientInfo": { name: "raw-test", version: "1" },
+      "io.modelcontextprotocol/clientCapabilities": {},
+    };
+    return await this.request(method, { ...params, _meta: { ...envelope, ...params._meta, ...meta } });
   }
 
   /** Closes stdin and waits for the server to exit; returns its exit code. */

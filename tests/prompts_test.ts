@@ -7,7 +7,7 @@ import { exposedSteps, PromptArgumentError, PROMPTS, renderPrompt } from "../lib
 import { createRegistry } from "../lib/tools/index.ts";
 import type { NameMode } from "../lib/tools/registry.ts";
 import { validateArgs } from "../lib/tools/schema.ts";
-import { startServer } from "./mcp_client.ts";
+import { startModernServer, startServer } from "./mcp_client.ts";
 
 /** Arguments for every prompt argument: required and optional ones filled. */
 const SAMPLE: Record<string, string> = {
@@ -99,6 +99,27 @@ Deno.test({
       } finally {
         await c.close();
       }
+    }
+  },
+});
+
+Deno.test({
+  name: "prompts over MCP 2026-07-28: a stateless client lists and gets them too",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { client } = await startModernServer();
+    try {
+      const { prompts } = await client.listPrompts();
+      a.deepEqual(prompts.map((p: { name: string }) => p.name), PROMPTS.map((p) => p.name));
+      const r = await client.getPrompt({
+        name: "temporal_worker_tuning",
+        arguments: { service: "worker", env: "prod" },
+      });
+      const text = (r.messages[0].content as { text: string }).text;
+      a.match(text, /^2\. pprof\.temporal_analysis \{"profile":"<the goroutines handle of step 1>"\}$/m);
+    } finally {
+      await client.close();
     }
   },
 });

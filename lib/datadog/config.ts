@@ -6,19 +6,13 @@
  */
 import { UserError } from "../errors.ts";
 import { parseDuration } from "./timeparse.ts";
+import { envVar } from "../util/env.ts";
 
 /** The site used when neither an argument nor `DD_SITE` names one. */
 export const DEFAULT_SITE = "us3.datadoghq.com";
 
-/** Reads an environment variable, or undefined when unset or not readable under the process's permissions. */
-export function envVar(name: string): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") return undefined;
-    return Deno.env.get(name);
-  } catch {
-    return undefined;
-  }
-}
+/** Environment variables, read where the process may (re-exported for the Datadog modules). */
+export { envVar } from "../util/env.ts";
 
 /** The two keys every Datadog request carries. */
 export interface DatadogKeys {

@@ -10,6 +10,7 @@ import { detectCompression, inflate, parseByteSize } from "../profile/decompress
 import { parseProfileFormat } from "../profile/load.ts";
 import type { Profile } from "../profile/model.ts";
 import { firstLine, HttpError, httpRequest, shownUrl } from "./http.ts";
+import { envVar } from "../util/env.ts";
 
 /** What net/http/pprof records when `seconds` is not given to /debug/pprof/profile. */
 export const DEFAULT_CPU_SECONDS = 30;
@@ -25,8 +26,7 @@ export const DEFAULT_MAX_DOWNLOAD_BYTES = 256 << 20;
 
 /** The cap on a download's size: `PPROF_MCP_MAX_DOWNLOAD_BYTES`, else 256 MiB. */
 export function maxDownloadBytes(): number {
-  const granted = Deno.permissions.querySync({ name: "env", variable: MAX_DOWNLOAD_BYTES_ENV }).state === "granted";
-  const text = granted ? Deno.env.get(MAX_DOWNLOAD_BYTES_ENV) : undefined;
+  const text = envVar(MAX_DOWNLOAD_BYTES_ENV);
   return text === undefined || text === "" ? DEFAULT_MAX_DOWNLOAD_BYTES : parseByteSize(text, MAX_DOWNLOAD_BYTES_ENV);
 }
 

@@ -7,6 +7,7 @@
  */
 import { UserError } from "../errors.ts";
 import { shellJoin } from "../util/shell.ts";
+import { envValue } from "../util/env.ts";
 
 /** Where to get each program the local tools run. */
 const INSTALL: Record<string, string> = {
@@ -25,13 +26,8 @@ const ALLOW_HINT = `start pprof-mcp with --allow-run=${LOCAL_PROGRAMS.join(",")}
 const DEFAULT_MAX_STDOUT = 1_000_000, DEFAULT_MAX_STDERR = 200_000;
 
 function envCap(name: string, fallback: number): number {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") return fallback;
-    const n = Number((Deno.env.get(name) ?? "").trim());
-    return Number.isInteger(n) && n > 0 ? n : fallback;
-  } catch {
-    return fallback;
-  }
+  const n = Number(envValue(name) ?? "");
+  return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
 /** A program that cannot be started at all: missing, or not allowed. Callers pass it on as it is. */

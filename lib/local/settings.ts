@@ -7,6 +7,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
+import { envValue } from "../util/env.ts";
 
 /** The profiles a d2 download takes, in order: endpoint, file suffix and the type handles record. */
 export const D2_KINDS = {
@@ -131,16 +132,8 @@ export function defaultSettings(): LocalSettings {
   };
 }
 
-/** Reads an environment variable where the process may, else undefined. */
-export function envValue(name: string): string | undefined {
-  try {
-    if (Deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") return undefined;
-    const v = Deno.env.get(name);
-    return v === undefined || v.trim() === "" ? undefined : v.trim();
-  } catch {
-    return undefined;
-  }
-}
+/** Environment variables, read where the process may (re-exported for the local modules). */
+export { envValue } from "../util/env.ts";
 
 const KUBE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;

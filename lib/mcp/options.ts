@@ -21,7 +21,9 @@ const FLAGS = {
 /** `pprof-mcp mcp --help`. */
 export function mcpHelp(): string {
   return `pprof-mcp ${VERSION} mcp: serves the pprof tools (\`pprof-mcp tools\` lists them) to an MCP client over
-stdio: JSON-RPC, one message a line on stdin and stdout; log lines go to stderr.
+stdio: JSON-RPC, one message a line on stdin and stdout; log lines go to stderr. It speaks MCP 2025-era
+sessions (initialize, protocol versions up to 2025-11-25) and 2026-07-28 requests (no initialize; server/discover);
+the profiles it downloads or makes are listed as resources (resources/list).
 
 Usage: pprof-mcp mcp [--tool-name-mode=default|codex]
 

@@ -1,6 +1,7 @@
 /**
  * The MCP server: JSON-RPC over stdio, listing and calling the tools of the
- * registry, with progress notifications and cancellation.
+ * registry, with progress notifications and cancellation, and the profiles
+ * it holds (its handles) as resources.
  *
  * @module
  */
@@ -9,7 +10,14 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import {
   type CallToolRequest,
   CallToolRequestSchema,
+  ErrorCode,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  McpError,
+  type ReadResourceRequest,
+  ReadResourceRequestSchema,
+  type ServerCapabilities,
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -19,7 +27,9 @@ import { createRegistry } from "../tools/index.ts";
 import type { NameMode, ToolRegistry } from "../tools/registry.ts";
 import { Sandbox } from "../tools/sandbox.ts";
 import { VERSION } from "../version.ts";
+import { EraTransport, META, type ServerDescription } from "./era.ts";
 import { checkParams } from "./params.ts";
+import { listProfiles, METADATA_MIME, profileMetadata, UnknownResourceError } from "./resources.ts";
 import { StdioTransport } from "./stdio.ts";
 
 /** The instructions, with canonical tool names (the client gets them under its naming mode's names). */
@@ -39,14 +49,50 @@ export function instructions(registry: ToolRegistry, mode: NameMode, base?: stri
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
+/** -32002, resources/read's "not found" until 2025-11-25 (later revisions use -32602). */
+const RESOURCE_NOT_FOUND = -32002;
+
+/** Who the server is, in `initialize` and `server/discover` answers and (2026 era) every result's `_meta`. */
+export const SERVER_INFO = { name: "pprof-mcp", title: "pprof MCP", version: VERSION };
+
+/** What the server offers, to both eras: `initialize` and `server/discover` tell the same. */
+export const CAPABILITIES: ServerCapabilities = { tools: {}, resources: { listChanged: true }, prompts: {} };
+
+/** What `server/discover` answers for a registry, naming mode and sandbox. */
+export function describeServer(registry: ToolRegistry, mode: NameMode, sandbox: Sandbox): ServerDescription {
+  return {
+    serverInfo: SERVER_INFO,
+    capabilities: CAPABILITIES,
+    instructions: instructions(registry, mode, sandbox.base),
+  };
+}
+
 /** Creates the MCP server for a registry, naming mode and sandbox. */
 export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sandbox): Server {
-  const server = new Server(
-    { name: "pprof-mcp", title: "pprof MCP", version: VERSION },
-    { capabilities: { tools: {} }, instructions: instructions(registry, mode, sandbox.base) },
-  );
+  const { capabilities, instructions } = describeServer(registry, mode, sandbox);
+  const server = new Server(SERVER_INFO, { capabilities, instructions });
   registerPrompts(server, registry, mode);
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: registry.list(mode) }));
+  server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: listProfiles(sandbox.handles, sandbox) }));
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));
+  server.setRequestHandler(ReadResourceRequestSchema, (req: ReadResourceRequest) => {
+    const uri = req.params.uri;
+    try {
+      const meta = profileMetadata(sandbox.handles, sandbox, uri);
+      return { contents: [{ uri, mimeType: METADATA_MIME, text: JSON.stringify(meta, null, 2) }] };
+    } catch (e) {
+      if (!(e instanceof UnknownResourceError)) throw e;
+      const modern = req.params._meta?.[META.protocolVersion] !== undefined;
+      throw new McpError(modern ? ErrorCode.InvalidParams : RESOURCE_NOT_FOUND, e.message, { uri });
+    }
+  });
+  // A 2025-era client hears of new profiles once its session is initialized (2026-era clients through
+  // subscriptions/listen, see era.ts).
+  let initialized = false;
+  server.oninitialized = () => (initialized = true);
+  sandbox.handles.onRegister(() => {
+    if (initialized) void server.sendResourceListChanged().catch(() => {});
+  });
   server.setRequestHandler(CallToolRequestSchema, async (req: CallToolRequest, extra: Extra) => {
     const token = req.params._meta?.progressToken;
     const progress = async (done: number, total?: number, message?: string) => {
@@ -65,7 +111,7 @@ export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sa
       signal: extra.signal,
       progress,
       sandbox,
-      handles: sandbox.handles,
+      handles: sandbox.handles.forTool(registry.find(req.params.name, mode)?.name ?? req.params.name),
     });
   });
   return server;
@@ -75,11 +121,14 @@ export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sa
 export async function serveStdio(opts: { mode: NameMode; confinement: string }): Promise<void> {
   const handles = new HandleRegistry();
   const sandbox = Sandbox.fromEnv(handles);
-  const server = createServer(createRegistry(), opts.mode, sandbox);
+  const registry = createRegistry();
+  const server = createServer(registry, opts.mode, sandbox);
   const closed = new Promise<void>((resolve) => (server.onclose = resolve));
-  const transport = new StdioTransport({ check: checkParams });
+  const stdio = new StdioTransport({ check: checkParams });
+  const transport = new EraTransport(stdio, describeServer(registry, opts.mode, sandbox));
+  handles.onRegister(() => void transport.resourcesChanged().catch(() => {}));
   await server.connect(transport);
   console.error(`pprof-mcp ${VERSION}: serving MCP over stdio; ${opts.confinement}`);
   await closed;
-  await transport.flushed();
+  await stdio.flushed();
 }

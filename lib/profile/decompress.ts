@@ -15,6 +15,7 @@
 import { Buffer } from "node:buffer";
 import { crc32, createInflateRaw, createZstdDecompress, inflateRawSync, zstdDecompressSync } from "node:zlib";
 import { ProfileError, UserError } from "../errors.ts";
+import { envVar } from "../util/env.ts";
 
 /** The container formats a profile file can come in. */
 export type Compression = "gzip" | "zstd" | "none";
@@ -40,8 +41,7 @@ export function setMaxProfileBytes(n: number | undefined): void {
  */
 export function maxProfileBytes(): number {
   if (maxBytesOverride !== undefined) return maxBytesOverride;
-  const granted = Deno.permissions.querySync({ name: "env", variable: MAX_PROFILE_BYTES_ENV }).state === "granted";
-  const text = granted ? Deno.env.get(MAX_PROFILE_BYTES_ENV) : undefined;
+  const text = envVar(MAX_PROFILE_BYTES_ENV);
   return text === undefined || text === "" ? DEFAULT_MAX_PROFILE_BYTES : parseByteSize(text, MAX_PROFILE_BYTES_ENV);
 }
 

@@ -4,11 +4,8 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { z } from "zod";
-import { UserError } from "../../errors.ts";
 import type { WrittenBundle } from "../../datadog/bundle.ts";
-import { envVar } from "../../datadog/config.ts";
 import { type DatadogClient, sharedClient } from "../../datadog/http.ts";
 import { shellJoin } from "../../util/shell.ts";
 import { outputPathArg } from "../paths.ts";
@@ -56,41 +53,7 @@ export async function workDir(ctx: Pick<ToolContext, "sandbox">, dir: string | u
   return await Deno.makeTempDir({ prefix, ...(base ? { dir: base } : {}) });
 }
 
-/** The incident context file a sibling tool writes (`~/.c1-ops/incident-context.json`). */
-export function incidentFile(): string | undefined {
-  const home = envVar("HOME");
-  return home ? join(home, ".c1-ops", "incident-context.json") : undefined;
-}
-
-/**
- * The folder to download into: `out_dir`, or when it is `""` the `profiles` folder of the active incident
- * (`<base_dir>/profiles` from `~/.c1-ops/incident-context.json`), confined by the sandbox like any path.
- *
- * @throws {UserError} `out_dir is required (no incident context active)` when there is no incident.
- */
-export async function downloadDir(
-  outDir: string,
-  ctx: Pick<ToolContext, "sandbox">,
-): Promise<{ dir: string; incident_id?: string }> {
-  if (outDir !== "") return { dir: outDir };
-  const file = incidentFile();
-  let context: { id?: unknown; base_dir?: unknown } | undefined;
-  if (file) {
-    try {
-      context = JSON.parse(await Deno.readTextFile(file));
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable)) {
-        throw new UserError(`${file}: cannot read the incident context: ${(e as Error).message}`);
-      }
-    }
-  }
-  const base = typeof context?.base_dir === "string" ? context.base_dir : "";
-  if (base === "") {
-    throw new UserError("out_dir is required (no incident context active)", "INVALID_ARGUMENT", { field: "out_dir" });
-  }
-  const dir = ctx.sandbox.resolve("out_dir", join(base, "profiles"));
-  return { dir, ...(typeof context?.id === "string" && context.id !== "" ? { incident_id: context.id } : {}) };
-}
+export { downloadDir, incidentFile } from "../incident.ts";
 
 /** A downloaded file as the results list it. */
 export const fileEntry = z.object({

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../../errors.ts";
 import { type D2Result, downloadD2 } from "../../local/d2.ts";
-import { ALL_KINDS, envValue, type SettingArgs } from "../../local/settings.ts";
+import { ALL_KINDS, type SettingArgs } from "../../local/settings.ts";
+import { downloadDir } from "../incident.ts";
 import { outputPathArg } from "../paths.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 
@@ -86,33 +86,6 @@ const output = z.object({
 
 type D2Output = z.infer<typeof output>;
 
-/**
- * The incident's profiles folder for `out_dir: ""` (`<base_dir>/profiles` of `~/.c1-ops/incident-context.json`),
- * confined by the sandbox.
- *
- * @throws {UserError} `out_dir is required (no incident context active)`.
- */
-async function incidentDir(ctx: Pick<ToolContext, "sandbox">): Promise<{ dir: string; incident_id?: string }> {
-  const home = envValue("HOME");
-  let context: { id?: unknown; base_dir?: unknown } | undefined;
-  if (home) {
-    const file = join(home, ".c1-ops", "incident-context.json");
-    try {
-      context = JSON.parse(await Deno.readTextFile(file));
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotCapable)) {
-        throw new UserError(`${file}: cannot read the incident context: ${(e as Error).message}`);
-      }
-    }
-  }
-  const base = typeof context?.base_dir === "string" ? context.base_dir : "";
-  if (base === "") {
-    throw new UserError("out_dir is required (no incident context active)", "INVALID_ARGUMENT", { field: "out_dir" });
-  }
-  const dir = ctx.sandbox.resolve("out_dir", join(base, "profiles"));
-  return { dir, ...(typeof context?.id === "string" && context.id !== "" ? { incident_id: context.id } : {}) };
-}
-
 /** The calls that follow a download, under the client's names. */
 export function d2NextSteps(r: D2Result["result"], ctx: Pick<ToolContext, "toolName">): D2Output["next_steps"] {
   const top = ctx.toolName("pprof.top");
@@ -125,7 +98,7 @@ export function d2NextSteps(r: D2Result["result"], ctx: Pick<ToolContext, "toolN
 /** d2.profiles.download's handler. */
 export async function d2Download(a: z.infer<typeof input>, ctx: ToolContext): Promise<D2Output> {
   if (a.service.trim() === "") throw new UserError("service is required", "INVALID_ARGUMENT", { field: "service" });
-  const { dir, incident_id } = a.out_dir === "" ? await incidentDir(ctx) : { dir: a.out_dir, incident_id: undefined };
+  const { dir, incident_id } = await downloadDir(a.out_dir, ctx);
   const out = await downloadD2({ service: a.service, out_dir: dir, seconds: a.seconds, settings: settingArgs(a) }, ctx);
   return { ...out, ...(incident_id ? { incident_id } : {}), next_steps: d2NextSteps(out.result, ctx) };
 }
