@@ -102,12 +102,15 @@ export const PROMPTS: readonly PromptDef[] = [
       },
       {
         tool: "pprof.cross_correlate",
-        arguments: { bundle: "<any handle of step 1's profiles>" },
+        arguments: { bundle: "<a handle of step 1's result.profiles>" },
         why: "functions hot in CPU and allocations or locks at once are the best targets",
       },
       {
         tool: "pprof.peek",
-        arguments: { profile: "<the handle of the top finding's profile>", regex: "<its function, e.g. ^main\\.f$>" },
+        arguments: {
+          profile: "<the handle of step 1's profile of the top finding>",
+          regex: "<its function, e.g. ^main\\.f$>",
+        },
         why: "who calls the top culprit and where its time goes (each finding's next_step gives the exact call)",
       },
       {
@@ -158,8 +161,8 @@ export const PROMPTS: readonly PromptDef[] = [
         {
           tool: "pprof.regression_check",
           arguments: {
-            baseline: "<step 1's before profile>",
-            candidate: "<step 1's after profile>",
+            baseline: "<step 1's result.before_profile.handle>",
+            candidate: "<step 1's result.after_profile.handle>",
             checks: [{ function: re, metric: "cum_pct_delta", max: 0 }],
           },
           why: "passes only if the function's cumulative share did not grow (a negative delta is the fix working)",
@@ -167,8 +170,8 @@ export const PROMPTS: readonly PromptDef[] = [
         {
           tool: "pprof.diff_top",
           arguments: {
-            before: "<step 1's before profile>",
-            after: "<step 1's after profile>",
+            before: "<step 1's result.before_profile.handle>",
+            after: "<step 1's result.after_profile.handle>",
             cum: true,
             nodecount: 20,
           },
@@ -232,8 +235,8 @@ export const PROMPTS: readonly PromptDef[] = [
         {
           tool: "pprof.diff_top",
           arguments: {
-            before: "<step 5's before profile>",
-            after: "<step 5's after profile>",
+            before: "<step 5's result.before_profile.handle>",
+            after: "<step 5's result.after_profile.handle>",
             sample_index: "inuse_space",
             nodecount: 20,
           },
@@ -286,9 +289,13 @@ export const PROMPTS: readonly PromptDef[] = [
         {
           tool: "pprof.regression_check",
           arguments: {
-            baseline: "<step 2's before profile>",
-            candidate: "<step 2's after profile>",
-            checks: [{ function: "<the function that grew most in step 2>", metric: "cum_pct_delta", max: 1 }],
+            baseline: "<step 2's result.before_profile.handle>",
+            candidate: "<step 2's result.after_profile.handle>",
+            checks: [{
+              function: "<the top function of step 2's result.top_changes>",
+              metric: "cum_pct_delta",
+              max: 1,
+            }],
           },
           why: "a pass/fail on the worst mover, to put in CI once it is fixed",
         },
@@ -297,7 +304,7 @@ export const PROMPTS: readonly PromptDef[] = [
           arguments: {
             service: a.service,
             env: a.env,
-            function: "<the function that grew most in step 2>",
+            function: "<the top function of step 2's result.top_changes>",
             from: iso(t - 6 * HOUR),
             to: iso(t + 2 * HOUR),
           },
