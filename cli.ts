@@ -7,6 +7,7 @@
 import { type CliCommand, runCommand } from "./lib/cli/command.ts";
 import { datadogCommands } from "./lib/cli/commands/datadog.ts";
 import { pyroscopeCommands } from "./lib/cli/commands/pyroscope.ts";
+import { workflowCommands } from "./lib/cli/commands/workflows.ts";
 import { servicesProfctl, storylinesProfctl } from "./lib/cli/commands/analysis_profctl.ts";
 import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { convertCommand } from "./lib/cli/commands/convert.ts";
@@ -85,6 +86,7 @@ export const commands: CliCommand[] = [
   ...profctlCommands,
   ...datadogCommands,
   ...pyroscopeCommands,
+  ...workflowCommands,
   storylinesProfctl,
   servicesProfctl,
 ];

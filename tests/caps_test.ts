@@ -116,6 +116,17 @@ Deno.test("every tool's default answer stays under 100 KB on the largest profile
       "pprof.vendor_analyze": (profile) => ({ profile, min_pct: 0.01 }),
       "pprof.suggest_fix": (profile) => ({ profile, issue: "allocation_hot_spot", repo_root: FIXTURES + "gen" }),
       "repo.services.discover": () => ({ repo_root: FIXTURES }),
+      "pprof.hotspot_summary": (profile) => ({
+        bundle: [profile, FIXTURES + "profiles/heap.pb.gz", FIXTURES + "profiles/mutex.pb.gz"],
+        nodecount: 100,
+      }),
+      "pprof.cross_correlate": (profile) => ({
+        bundle: [profile, FIXTURES + "profiles/heap.pb.gz", FIXTURES + "profiles/mutex.pb.gz"],
+        nodecount: 100,
+      }),
+      "pprof.generate_report": (profile) => ({
+        inputs: [{ kind: "notes", data: { profile, blob: "x".repeat(300_000) } }],
+      }),
     };
     // The plan reads a git repository: one commit is enough.
     const repo = `${dir}/repo`;

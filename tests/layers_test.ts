@@ -15,6 +15,8 @@ const LAYERS: string[][] = [
   // Areas built on the reports, each its own folder; they may not import one another's layer above.
   ["analysis", "datadog", "viz", "local", "pyroscope"],
   ["tools"],
+  // The workflow guides name tools through the registry; the MCP server serves them.
+  ["prompts"],
   ["cli", "mcp"],
 ];
 

@@ -94,7 +94,7 @@ Deno.test("eras: the 2026-07-28 wire: discover, envelope errors, stamped results
     assert.deepEqual(discover.result.supportedVersions, [MODERN_VERSION]);
     assert.match(s.stderr, WORKER);
     assert.equal(discover.result.resultType, "complete");
-    assert.deepEqual(discover.result.capabilities, { tools: {}, resources: { listChanged: true } });
+    assert.deepEqual(discover.result.capabilities, { tools: {}, resources: { listChanged: true }, prompts: {} });
     assert.equal(discover.result._meta["io.modelcontextprotocol/serverInfo"].name, "pprof-mcp");
     assert.equal(typeof discover.result.ttlMs, "number");
 

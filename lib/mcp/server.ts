@@ -21,6 +21,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
+import { registerPrompts } from "../prompts/mcp.ts";
 import { HandleRegistry } from "../tools/handles.ts";
 import { createRegistry } from "../tools/index.ts";
 import type { NameMode, ToolRegistry } from "../tools/registry.ts";
@@ -55,7 +56,7 @@ const RESOURCE_NOT_FOUND = -32002;
 export const SERVER_INFO = { name: "pprof-mcp", title: "pprof MCP", version: VERSION };
 
 /** What the server offers, to both eras: `initialize` and `server/discover` tell the same. */
-export const CAPABILITIES: ServerCapabilities = { tools: {}, resources: { listChanged: true } };
+export const CAPABILITIES: ServerCapabilities = { tools: {}, resources: { listChanged: true }, prompts: {} };
 
 /** What `server/discover` answers for a registry, naming mode and sandbox. */
 export function describeServer(registry: ToolRegistry, mode: NameMode, sandbox: Sandbox): ServerDescription {
@@ -70,6 +71,7 @@ export function describeServer(registry: ToolRegistry, mode: NameMode, sandbox: 
 export function createServer(registry: ToolRegistry, mode: NameMode, sandbox: Sandbox): Server {
   const { capabilities, instructions } = describeServer(registry, mode, sandbox);
   const server = new Server(SERVER_INFO, { capabilities, instructions });
+  registerPrompts(server, registry, mode);
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: registry.list(mode) }));
   server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: listProfiles(sandbox.handles, sandbox) }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({ resourceTemplates: [] }));

@@ -72,6 +72,9 @@ import { compareTool as pyroscopeCompareTool } from "./pyroscope/compare.ts";
 import { labelsTool, profileTypesTool } from "./pyroscope/metadata.ts";
 import { profilesQueryTool } from "./pyroscope/query.ts";
 import { seriesTool } from "./pyroscope/series.ts";
+import { crossCorrelateTool, hotspotSummaryTool } from "./workflows/hotspots.ts";
+import { discoverTool } from "./workflows/discover.ts";
+import { generateReportTool } from "./workflows/generate_report.ts";
 
 /** A registry holding every tool. */
 export function createRegistry(): ToolRegistry {
@@ -126,6 +129,10 @@ export function createRegistry(): ToolRegistry {
     seriesTool,
     profilesQueryTool,
     pyroscopeCompareTool,
+    crossCorrelateTool,
+    hotspotSummaryTool,
+    discoverTool,
+    generateReportTool,
   ] as unknown as ToolDef[];
   for (const t of tools) r.add(t);
   return r;
