@@ -65,7 +65,10 @@ Deno.test({
       [["discover", "--service", "checkout"], /^pprof-mcp: discover requires --service and --env\n$/],
       [["generate-report", "missing.json"], /^pprof-mcp: missing\.json: cannot read a JSON result: /],
       [["hotspot-summary", "nowhere"], /^pprof-mcp: nowhere: no such file or folder\n$/],
+      // Not JSON, and short: JSON.parse's message quotes the whole text, newlines and all.
+      [["generate-report", "top.txt"], /^pprof-mcp: top\.txt: cannot read a JSON result: .*is not valid JSON\n$/],
     ];
+    await Deno.writeTextFile(`${dir}/top.txt`, "top\n10ms\n");
     for (const [args, re] of cases) {
       const r = await cli(args);
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);

@@ -105,7 +105,9 @@ export const generateReportCommand: CliCommand = {
       try {
         data = JSON.parse(await Deno.readTextFile(file));
       } catch (e) {
-        throw new UserError(`${file}: cannot read a JSON result: ${e instanceof Error ? e.message : e}`);
+        // JSON.parse quotes the text it choked on, newlines included: one line is what the user gets.
+        const why = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ");
+        throw new UserError(`${file}: cannot read a JSON result: ${why}`);
       }
       if (data === null || typeof data !== "object" || Array.isArray(data)) {
         throw new UserError(`${file}: not a JSON object`);
