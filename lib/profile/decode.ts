@@ -15,7 +15,7 @@ import { ProfileError } from "../errors.ts";
 import type { Profile } from "./model.ts";
 import { BIG_ID, type RawMapping, RawProfile } from "./raw_profile.ts";
 import { resolveProfile } from "./resolve.ts";
-import { FIELD, WIRE_LEN, WIRE_VARINT } from "./schema.ts";
+import { FIELD, WIRE_LEN, WIRE_VARINT } from "./fields.ts";
 import { expectWire, truncated, Wire } from "./wire.ts";
 
 const { P, S, LB, VT, MP, LC, LN, FN } = FIELD;
