@@ -5,12 +5,13 @@
  * @module
  */
 import { padStart } from "../format/gofmt.ts";
-import { inlineLabels } from "../graph/order.ts";
+import { inlinedNodes, inlineLabels } from "../graph/order.ts";
 import {
   formatValue,
   type NodeRow,
   nodeRows,
   type Report,
+  reportFrames,
   reportLabels,
   selectOutputUnit,
   trimmedGraph,
@@ -36,7 +37,9 @@ export interface TopReport {
 
 /** Computes the top report of a prepared {@link Report}. */
 export function topReport(r: Report): TopReport {
-  const t = trimmedGraph(r);
+  // Top reads edges only for the inline labels.
+  const frames = reportFrames(r);
+  const t = trimmedGraph(r, frames, inlinedNodes(frames));
   const g = t.graph;
   selectOutputUnit(r, g);
   const inl = inlineLabels(g);

@@ -14,6 +14,7 @@ import {
   type NodeRow,
   nodeRows,
   type Report,
+  reportFrames,
   reportLabels,
   selectOutputUnit,
   trimmedGraph,
@@ -52,7 +53,14 @@ export interface TreeReport {
  * @throws {UserError} "no matches found for regexp" when `symbol` matches no node
  */
 export function treeReport(r: Report, symbol?: GoRegexp, symbolText = symbol?.source ?? ""): TreeReport {
-  const t = trimmedGraph(r);
+  // Peek reads the edges into and out of the nodes it shows; tree, all.
+  const frames = reportFrames(r);
+  let peek: Uint8Array | undefined;
+  if (symbol) {
+    peek = new Uint8Array(frames.table.size);
+    frames.table.names.forEach((name, n) => peek![n] = symbol.test(name) ? 3 : 0);
+  }
+  const t = trimmedGraph(r, frames, peek);
   const g = t.graph;
   selectOutputUnit(r, g);
   const names = g.frames.table.names;
