@@ -150,9 +150,8 @@ export const reportCommands: CliCommand[] = [
     name: "raw",
     summary: "The profile's samples, locations and mappings (`go tool pprof -raw`).",
     async run(r) {
-      const { rawReport, renderRaw } = await import("../../report/raw.ts");
-      const raw = rawReport(r);
-      return { text: () => [renderRaw(raw)], json: async () => (await json()).rawJson(raw) };
+      const { rawChunks, rawReport } = await import("../../report/raw.ts");
+      return { text: () => rawChunks(r), json: async () => (await json()).rawJson(rawReport(r)) };
     },
   }),
 ];
