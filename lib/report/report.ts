@@ -50,6 +50,23 @@ export interface Report {
  * `relativePercentages`), then the focus-stage filters.
  */
 export function newReport(profile: Profile, cmd: Command, config: ReportConfig): Report {
+  // The pipeline is a function of the profile, the command and the configuration: a repeat call on a cached
+  // profile reuses it (a new Report each time, since reports pick their output unit and add warnings).
+  const key = `${cmd}\0${JSON.stringify(config)}`;
+  let memo = reportMemo.get(profile);
+  if (!memo) reportMemo.set(profile, memo = new Map());
+  let r = memo.get(key);
+  if (!r) {
+    r = prepareReport(profile, cmd, config);
+    memo.set(key, r);
+    if (memo.size > GRAPHS_PER_PROFILE) memo.delete(memo.keys().next().value!);
+  }
+  return { ...r, warnings: [...r.warnings] };
+}
+
+const reportMemo = new WeakMap<Profile, Map<string, Report>>();
+
+function prepareReport(profile: Profile, cmd: Command, config: ReportConfig): Report {
   const cfg = applyCommandOverrides(cmd, config);
   // pprof merges every input, even a single one; only these reports show the
   // difference (sample order and duplicates, location numbering).
@@ -225,6 +242,32 @@ export function trimmedGraph(r: Report, frames = reportFrames(r), edges?: Uint8A
   g.nodes = sorted.nodes;
   const dropped = trimEdges(g, edgeCutoff);
   return { graph: g, origCount, droppedNodes, droppedEdges: trimmedTwice ? 0 : dropped };
+}
+
+// Trimmed graphs of a decoded profile by report configuration: a repeat call
+// on a profile from the profile cache (lib/profile/cache.ts) skips the graph
+// passes. The view is a function of the profile and the configuration, and a
+// trimmed graph is never changed once made. A few per profile; they go with it.
+const graphMemo = new WeakMap<Profile, Map<string, TrimmedGraph>>();
+const GRAPHS_PER_PROFILE = 8;
+
+/**
+ * {@link trimmedGraph} of the report's own frames, remembered per profile and
+ * configuration; `kind` names what `edges` selects (e.g. "top", "peek:REGEX"),
+ * and `edges` is only called when the graph is made.
+ */
+export function memoTrimmedGraph(r: Report, kind: string, edges: (frames: FrameNodes) => Uint8Array | undefined) {
+  const key = `${kind}\0${r.cmd}\0${r.sampleIndex}\0${r.meanIndex}\0${JSON.stringify(r.cfg)}`;
+  let memo = graphMemo.get(r.profile);
+  if (!memo) graphMemo.set(r.profile, memo = new Map());
+  let t = memo.get(key);
+  if (!t) {
+    const frames = reportFrames(r);
+    t = trimmedGraph(r, frames, edges(frames));
+    memo.set(key, t);
+    if (memo.size > GRAPHS_PER_PROFILE) memo.delete(memo.keys().next().value!);
+  }
+  return t;
 }
 
 /**

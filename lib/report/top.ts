@@ -8,13 +8,12 @@ import { padStart } from "../format/gofmt.ts";
 import { inlinedNodes, inlineLabels } from "../graph/order.ts";
 import {
   formatValue,
+  memoTrimmedGraph,
   type NodeRow,
   nodeRows,
   type Report,
-  reportFrames,
   reportLabels,
   selectOutputUnit,
-  trimmedGraph,
 } from "./report.ts";
 
 /** One row of a top report. */
@@ -38,8 +37,7 @@ export interface TopReport {
 /** Computes the top report of a prepared {@link Report}. */
 export function topReport(r: Report): TopReport {
   // Top reads edges only for the inline labels.
-  const frames = reportFrames(r);
-  const t = trimmedGraph(r, frames, inlinedNodes(frames));
+  const t = memoTrimmedGraph(r, "top", inlinedNodes);
   const g = t.graph;
   selectOutputUnit(r, g);
   const inl = inlineLabels(g);

@@ -11,13 +11,12 @@ import { percentage } from "../format/units.ts";
 import { adjacency, sortEdges } from "../graph/order.ts";
 import {
   formatValue,
+  memoTrimmedGraph,
   type NodeRow,
   nodeRows,
   type Report,
-  reportFrames,
   reportLabels,
   selectOutputUnit,
-  trimmedGraph,
 } from "./report.ts";
 
 const SEPARATOR = "----------------------------------------------------------+-------------";
@@ -54,13 +53,12 @@ export interface TreeReport {
  */
 export function treeReport(r: Report, symbol?: GoRegexp, symbolText = symbol?.source ?? ""): TreeReport {
   // Peek reads the edges into and out of the nodes it shows; tree, all.
-  const frames = reportFrames(r);
-  let peek: Uint8Array | undefined;
-  if (symbol) {
-    peek = new Uint8Array(frames.table.size);
-    frames.table.names.forEach((name, n) => peek![n] = symbol.test(name) ? 3 : 0);
-  }
-  const t = trimmedGraph(r, frames, peek);
+  const t = memoTrimmedGraph(r, symbol ? `peek:${symbol.source}` : "tree", (frames) => {
+    if (!symbol) return undefined;
+    const peek = new Uint8Array(frames.table.size);
+    frames.table.names.forEach((name, n) => peek[n] = symbol.test(name) ? 3 : 0);
+    return peek;
+  });
   const g = t.graph;
   selectOutputUnit(r, g);
   const names = g.frames.table.names;
