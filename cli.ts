@@ -2,9 +2,21 @@
  * The command-line interface: dispatches `pprof-mcp <command> …` to the
  * commands in `lib/cli/commands/`.
  *
+ * Start-up cost: this module and everything it imports statically load for
+ * every command, `--version` and `--help` included, so they must stay light
+ * (no registry, zod, MCP SDK, protobufjs, node:zlib, viz). Adding a command:
+ * - a tool as a command: `toolCommand({...})` in the list below; the registry
+ *   loads only when the command runs (its summary, when not given, is the
+ *   tool's title from lib/cli/commands/tool_titles.ts);
+ * - a hand-made command: in its own module, with the heavy modules imported
+ *   inside `run` (`await import(...)`), as report.ts and merge.ts do; or, for a
+ *   module that is heavy at its top level, `lazyCommand(name, summary, () =>
+ *   import(...).then((m) => m.x))` here. tests/cli_lazy_test.ts checks both
+ *   (what `--version` loads, and lazy summaries against the loaded commands).
+ *
  * @module
  */
-import { type CliCommand, runCommand } from "./lib/cli/command.ts";
+import { type CliCommand, lazyCommand, runCommand } from "./lib/cli/command.ts";
 import { datadogCommands } from "./lib/cli/commands/datadog.ts";
 import { pyroscopeCommands } from "./lib/cli/commands/pyroscope.ts";
 import { workflowCommands } from "./lib/cli/commands/workflows.ts";
@@ -13,7 +25,6 @@ import { profctlCommands } from "./lib/cli/commands/profctl.ts";
 import { convertCommand } from "./lib/cli/commands/convert.ts";
 import { fetchCommand } from "./lib/cli/commands/fetch.ts";
 import { mergeCommand } from "./lib/cli/commands/merge.ts";
-import { regressionCheckCommand } from "./lib/cli/commands/regression_check.ts";
 import { reportCommands } from "./lib/cli/commands/report.ts";
 import { toolCommand } from "./lib/cli/commands/tool_command.ts";
 import { callCommand, toolsCommand } from "./lib/cli/commands/tools.ts";
@@ -80,7 +91,11 @@ export const commands: CliCommand[] = [
   mergeCommand,
   convertCommand,
   fetchCommand,
-  regressionCheckCommand,
+  lazyCommand(
+    "regression-check",
+    "CI gate: fail (exit 1) when a function's flat% or cum%, or its change from a base, exceeds a threshold.",
+    async () => (await import("./lib/cli/commands/regression_check.ts")).regressionCheckCommand,
+  ),
   toolsCommand,
   callCommand,
   ...profctlCommands,

@@ -19,7 +19,7 @@ done
 files=("$work"/p*.pb.gz)
 echo "inputs: ${#files[@]} files, $(du -ch "${files[@]}" | tail -1 | cut -f1)"
 
-measure pprof-mcp "$deno" run "${perms[@]}" "$work/pprof-mcp.js" merge -o "$work/ours.pb.gz" "${files[@]}"
+measure pprof-mcp "$deno" run "${perms[@]}" "$bundle" merge -o "$work/ours.pb.gz" "${files[@]}"
 if command -v go > /dev/null; then
   measure go-pprof env HOME="$work/home" go tool pprof -proto -output "$work/go.pb.gz" "${files[@]}"
   pprof_mcp top "$work/ours.pb.gz" > "$work/ours.top"

@@ -161,3 +161,22 @@ Deno.test("missing file and directory errors", async () => {
   });
   await assert.rejects(loadProfile(dir), /is a directory/);
 });
+
+Deno.test("packed location ids of every varint length decode, at any place in the run", () => {
+  // mutex.pb.gz (a real profile) with its locations renumbered to ids of 1 to 6 varint bytes, so that each length
+  // appears at the start, in the middle and at the end of a sample's packed run (where the fast reader hands over).
+  const T = messageType("Profile");
+  const o = T.toObject(T.decode(gunzipSync(Deno.readFileSync(dir + "mutex.pb.gz"))), { longs: Number, arrays: true });
+  const ids = [1, 127, 128, 16383, 16384, 2 ** 21 - 1, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 2 ** 32 + 5, 2 ** 35 + 1];
+  const renumber = new Map<number, number>();
+  o.location.forEach((l: Obj, i: number) => {
+    renumber.set(l.id, ids[i % ids.length] + Math.floor(i / ids.length) * 2);
+    l.id = renumber.get(l.id);
+  });
+  for (const s of o.sample) s.location_id = s.location_id.map((id: number) => renumber.get(id));
+  // One more sample through every id, in both orders.
+  const all = o.location.map((l: Obj) => l.id);
+  o.sample.push({ ...o.sample[0], location_id: all }, { ...o.sample[0], location_id: [...all].reverse() });
+  const raw = T.encode(T.fromObject(o)).finish();
+  assertSameAsReference(decodeProfile(raw), reference(raw), "renumbered mutex");
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import { UserError } from "../errors.ts";
-import { MAX_PROFILE_BYTES_ENV, parseByteSize, setMaxProfileBytes } from "../profile/decompress.ts";
+import { MAX_PROFILE_BYTES_ENV, parseByteSize, setMaxProfileBytes } from "../profile/limits.ts";
 import { flagHelp, type FlagSpecs, type FlagValues, parseFlags } from "./flags.ts";
 import { type CliIO, EXIT } from "./io.ts";
 
@@ -22,6 +22,33 @@ export interface CliCommand {
   /** Rewrites the arguments before flags are parsed (e.g. to give a flag several values). */
   args?(args: string[]): string[];
   run(values: FlagValues, positionals: string[], io: CliIO): Promise<number>;
+  /**
+   * The full command, for commands that load their modules only when they run
+   * or show their help (see cli.ts): `name` and `summary` are known up front,
+   * `usage`, `flags` and `run` come from the loaded command.
+   */
+  load?(): Promise<CliCommand>;
+}
+
+/**
+ * A command whose module loads only when it runs or shows its help: for
+ * command modules that are heavy at their top level. `name` and `summary`
+ * must be the loaded command's (tests/cli_lazy_test.ts checks every lazy
+ * command of cli.ts against what it loads).
+ */
+export function lazyCommand(name: string, summary: string, loader: () => Promise<CliCommand>): CliCommand {
+  let loaded: Promise<CliCommand> | undefined;
+  const load = () => (loaded ??= loader());
+  return {
+    name,
+    summary,
+    usage: `${name} [flags]`,
+    flags: {},
+    load,
+    async run(v, positionals, io) {
+      return await (await load()).run(v, positionals, io);
+    },
+  };
 }
 
 /** The flag every command has. */
@@ -45,7 +72,8 @@ export function commandHelp(c: CliCommand): string {
 }
 
 /** Parses flags, handles --help, runs the command and turns user errors into exit code 2. */
-export async function runCommand(c: CliCommand, args: string[], io: CliIO): Promise<number> {
+export async function runCommand(command: CliCommand, args: string[], io: CliIO): Promise<number> {
+  const c = command.load ? await command.load() : command;
   const wantsJson = args.includes("--json") || args.includes("-json");
   try {
     const given = c.args ? c.args(args) : args;

@@ -151,12 +151,20 @@ class EdgeBuilder {
   }
 }
 
+// Markers of `single` in buildGraph: a location without frames (removed), one whose single node is not kept
+// (a dropped frame: -1, as in the kept node column), one with several frames.
+const SKIP = -3, DROPPED = -1, MULTI = -2;
+
 /**
  * Builds the graph of `v`.
  *
  * @param kept when given, only nodes with `kept[id] === 1` take part; frames of
  *   other nodes are skipped and make the edge over them residual.
  * @param dropNegative drop nodes whose overall value is negative (diffs).
+ * @param edgeNodes when given, only the edges a report reads are built: those
+ *   into a node with bit 1 set and those out of a node with bit 2 set (all
+ *   zero: no edges, the node weights alone). Edges are most of the cost of a
+ *   graph, and flat and cum do not depend on them.
  */
 export function buildGraph(
   v: ProfileView,
@@ -164,6 +172,7 @@ export function buildGraph(
   o: ValueOptions,
   kept?: Uint8Array,
   dropNegative = false,
+  edgeNodes?: Uint8Array,
 ): Graph {
   const p = v.profile;
   const size = frames.table.size;
@@ -185,6 +194,15 @@ export function buildGraph(
   const stackTo = v.stackTo;
   const si = o.sampleIndex;
   const mi = o.meanIndex ?? -1;
+  const mask = edgeNodes ?? new Uint8Array(size).fill(3);
+  // Most locations hold one frame: their node (or SKIP, DROPPED) in one read,
+  // instead of the removed flag and the frame range; MULTI sends the others
+  // through the frame loop.
+  const nLoc = fStart.length - 1;
+  const single = new Int32Array(nLoc);
+  for (let l = 0; l < nLoc; l++) {
+    single[l] = removed[l] !== 0 ? SKIP : fStart[l + 1] - fStart[l] === 1 ? fNodes[fStart[l]] : MULTI;
+  }
 
   for (let i = 0; i < samples.length; i++) {
     const base = samples[i] * stride;
@@ -197,7 +215,25 @@ export function buildGraph(
     const first = stackFrom[i];
     for (let k = stackTo[i] - 1; k >= first; k--) {
       const loc = stackLocs[k];
-      if (removed[loc] !== 0) continue;
+      const one = single[loc];
+      if (one >= 0) {
+        if (seenNode[one] !== stamp) {
+          seenNode[one] = stamp;
+          cum[one] += w;
+          cumDiv[one] += dw;
+        }
+        if (parent >= 0 && one !== parent && ((mask[one] & 1) | (mask[parent] & 2)) !== 0) {
+          edges.add(parent, one, w, dw, residual, false, stamp);
+        }
+        parent = one;
+        residual = false;
+        continue;
+      }
+      if (one === DROPPED) {
+        residual = true;
+        continue;
+      }
+      if (one === SKIP) continue;
       const from = fStart[loc];
       const last = fStart[loc + 1] - 1;
       for (let j = last; j >= from; j--) {
@@ -211,7 +247,9 @@ export function buildGraph(
           cum[n] += w;
           cumDiv[n] += dw;
         }
-        if (parent >= 0 && n !== parent) edges.add(parent, n, w, dw, residual, j !== last, stamp);
+        if (parent >= 0 && n !== parent && ((mask[n] & 1) | (mask[parent] & 2)) !== 0) {
+          edges.add(parent, n, w, dw, residual, j !== last, stamp);
+        }
         parent = n;
         residual = false;
       }

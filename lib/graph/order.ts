@@ -6,7 +6,7 @@
  */
 import { compareStrings } from "../format/gofmt.ts";
 import type { Graph } from "./graph.ts";
-import { nodeInfoString } from "./nodes.ts";
+import { type FrameNodes, nodeInfoString } from "./nodes.ts";
 
 /** The orders pprof sorts nodes by. */
 export type NodeOrder = "flat" | "cum";
@@ -77,6 +77,21 @@ export function inlineLabels(g: Graph): Map<number, string> {
     else if (flags[n] === 3) out.set(n, "(partial-inline)");
   }
   return out;
+}
+
+/**
+ * The nodes that can be labelled "(inline)": those of an inlined frame (any
+ * frame of a location but its outermost), with bit 1 set, the `edgeNodes` of
+ * {@link buildGraph} for reports that read edges only for those labels (a
+ * node called only through real calls has no inline in-edge).
+ */
+export function inlinedNodes(frames: FrameNodes): Uint8Array {
+  const mask = new Uint8Array(frames.table.size);
+  const { start, nodes } = frames;
+  for (let l = 0; l + 1 < start.length; l++) {
+    for (let j = start[l]; j < start[l + 1] - 1; j++) if (nodes[j] >= 0) mask[nodes[j]] = 1;
+  }
+  return mask;
 }
 
 /** Sorts edge indices as pprof does: heavier first, then by caller name, then callee name. */

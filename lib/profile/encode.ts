@@ -11,7 +11,7 @@
 import protobuf from "protobufjs";
 import { gzipSync } from "node:zlib";
 import type { Profile } from "./model.ts";
-import { FIELD, WIRE_LEN, WIRE_VARINT } from "./schema.ts";
+import { FIELD, WIRE_LEN, WIRE_VARINT } from "./fields.ts";
 
 const { P, S, LB, VT, MP, LC, LN, FN } = FIELD;
 const tag = (field: number, wire: number) => (field << 3) | wire;

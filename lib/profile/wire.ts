@@ -10,7 +10,7 @@
  * @module
  */
 import { ProfileError } from "../errors.ts";
-import { WIRE_LEN, WIRE_VARINT } from "./schema.ts";
+import { WIRE_LEN, WIRE_VARINT } from "./fields.ts";
 
 // Fixed-size wire types: no pprof field uses them, but a reader must skip them.
 const WIRE_I64 = 1;

@@ -8,7 +8,7 @@
 import { UserError } from "../errors.ts";
 import { formatReportTime } from "../format/gotime.ts";
 import { autoLabel, percentage, scale, scaledLabel } from "../format/units.ts";
-import { buildGraph, cumValue, flatValue, type Graph } from "../graph/graph.ts";
+import { buildGraph, cumValue, type Edges, flatValue, type Graph } from "../graph/graph.ts";
 import { type FrameNodes, frameNodes } from "../graph/nodes.ts";
 import { nodesAboveCum, sortNodes, topNodes, trimEdges } from "../graph/order.ts";
 import { addLabelNodes } from "../profile/labelnodes.ts";
@@ -50,6 +50,23 @@ export interface Report {
  * `relativePercentages`), then the focus-stage filters.
  */
 export function newReport(profile: Profile, cmd: Command, config: ReportConfig): Report {
+  // The pipeline is a function of the profile, the command and the configuration: a repeat call on a cached
+  // profile reuses it (a new Report each time, since reports pick their output unit and add warnings).
+  const key = `${cmd}\0${JSON.stringify(config)}`;
+  let memo = reportMemo.get(profile);
+  if (!memo) reportMemo.set(profile, memo = new Map());
+  let r = memo.get(key);
+  if (!r) {
+    r = prepareReport(profile, cmd, config);
+    memo.set(key, r);
+    if (memo.size > GRAPHS_PER_PROFILE) memo.delete(memo.keys().next().value!);
+  }
+  return { ...r, warnings: [...r.warnings] };
+}
+
+const reportMemo = new WeakMap<Profile, Map<string, Report>>();
+
+function prepareReport(profile: Profile, cmd: Command, config: ReportConfig): Report {
   const cfg = applyCommandOverrides(cmd, config);
   // pprof merges every input, even a single one; only these reports show the
   // difference (sample order and duplicates, location numbering).
@@ -155,9 +172,13 @@ export function reportFrames(r: Report, objNames = false): FrameNodes {
   });
 }
 
-/** A graph of the report's view, restricted to `kept` nodes when given. */
-export function reportGraph(r: Report, frames: FrameNodes, kept?: Uint8Array): Graph {
-  return buildGraph(r.view, frames, { sampleIndex: r.sampleIndex, meanIndex: r.meanIndex }, kept, r.cfg.dropNegative);
+/**
+ * A graph of the report's view, restricted to `kept` nodes when given, with
+ * only the edges `edgeNodes` selects when given (see {@link buildGraph}).
+ */
+export function reportGraph(r: Report, frames: FrameNodes, kept?: Uint8Array, edgeNodes?: Uint8Array): Graph {
+  const vo = { sampleIndex: r.sampleIndex, meanIndex: r.meanIndex };
+  return buildGraph(r.view, frames, vo, kept, r.cfg.dropNegative, edgeNodes);
 }
 
 /** The graph after pprof's trimming, with what was trimmed. */
@@ -165,41 +186,124 @@ export interface TrimmedGraph {
   graph: Graph;
   origCount: number;
   droppedNodes: number;
+  /** Light edges dropped, among the edges built. */
   droppedEdges: number;
 }
 
 /**
  * Builds the graph and trims it as pprof does: drop nodes under the cum cutoff,
  * keep the top `nodeCount`, drop light edges. The graph ends sorted.
+ *
+ * Flat and cum do not depend on which nodes are kept (a node weighs the same
+ * in the full graph and in any trimmed one), so one pass gives the weights the
+ * trimming reads. Its edges are those of the trimmed graph too, unless an edge
+ * the report reads joins a kept node to a dropped one (then the kept node's
+ * edges go over the dropped frames, and a second pass builds them). `edges`
+ * picks the edges the report reads (bits as in {@link buildGraph}'s
+ * `edgeNodes`; default all): top reads few, so it usually takes one pass.
  */
-export function trimmedGraph(r: Report, frames = reportFrames(r)): TrimmedGraph {
+export function trimmedGraph(r: Report, frames = reportFrames(r), edges?: Uint8Array): TrimmedGraph {
   const o = r.cfg;
   const order = o.sort === "cum" ? "cum" : "flat";
-  let g = reportGraph(r, frames);
+  const full = reportGraph(r, frames, undefined, edges);
   let totalValue = 0;
-  for (const n of g.nodes) totalValue += g.flat[n];
+  for (const n of full.nodes) totalValue += full.flat[n];
   const nodeCutoff = Math.abs(Math.trunc(totalValue * o.nodeFraction));
   const edgeCutoff = Math.abs(Math.trunc(totalValue * o.edgeFraction));
   let droppedNodes = 0;
+  let kept: Uint8Array | undefined;
+  let nodes = full.nodes;
   if (nodeCutoff > 0) {
-    const { kept, count } = nodesAboveCum(g, nodeCutoff);
-    if (count !== g.nodes.length) {
-      droppedNodes = g.nodes.length - count;
-      g = reportGraph(r, frames, kept);
+    const above = nodesAboveCum(full, nodeCutoff);
+    if (above.count !== nodes.length) {
+      droppedNodes = nodes.length - above.count;
+      kept = above.kept;
+      nodes = nodes.filter((n) => above.kept[n] === 1);
     }
   }
-  const origCount = g.nodes.length;
-  sortNodes(g, order);
+  const origCount = nodes.length;
+  const sorted = { ...full, nodes };
+  sortNodes(sorted, order);
+  // pprof trims light edges before it keeps the top nodes and again after; when
+  // that keeps every node, the second pass finds nothing left to drop.
+  let trimmedTwice = false;
   if (o.nodeCount > 0) {
-    trimEdges(g, edgeCutoff);
-    const { kept, count } = topNodes(g, o.nodeCount);
-    if (count !== g.nodes.length) {
-      g = reportGraph(r, frames, kept);
-      sortNodes(g, order);
-    }
+    const top = topNodes(sorted, o.nodeCount);
+    if (top.count !== sorted.nodes.length) {
+      kept = top.kept;
+      sorted.nodes = sorted.nodes.slice(0, top.count);
+    } else trimmedTwice = true;
   }
-  const droppedEdges = trimEdges(g, edgeCutoff);
-  return { graph: g, origCount, droppedNodes, droppedEdges };
+  let g = full;
+  if (kept) {
+    const e = keptEdges(full.edges, kept, edges);
+    g = e ? { ...full, edges: e } : reportGraph(r, frames, kept, edges);
+  }
+  g.nodes = sorted.nodes;
+  const dropped = trimEdges(g, edgeCutoff);
+  return { graph: g, origCount, droppedNodes, droppedEdges: trimmedTwice ? 0 : dropped };
+}
+
+// Trimmed graphs of a decoded profile by report configuration: a repeat call
+// on a profile from the profile cache (lib/profile/cache.ts) skips the graph
+// passes. The view is a function of the profile and the configuration, and a
+// trimmed graph is never changed once made. A few per profile; they go with it.
+const graphMemo = new WeakMap<Profile, Map<string, TrimmedGraph>>();
+const GRAPHS_PER_PROFILE = 8;
+
+/**
+ * {@link trimmedGraph} of the report's own frames, remembered per profile and
+ * configuration; `kind` names what `edges` selects (e.g. "top", "peek:REGEX"),
+ * and `edges` is only called when the graph is made.
+ */
+export function memoTrimmedGraph(r: Report, kind: string, edges: (frames: FrameNodes) => Uint8Array | undefined) {
+  const key = `${kind}\0${r.cmd}\0${r.sampleIndex}\0${r.meanIndex}\0${JSON.stringify(r.cfg)}`;
+  let memo = graphMemo.get(r.profile);
+  if (!memo) graphMemo.set(r.profile, memo = new Map());
+  let t = memo.get(key);
+  if (!t) {
+    const frames = reportFrames(r);
+    t = trimmedGraph(r, frames, edges(frames));
+    memo.set(key, t);
+    if (memo.size > GRAPHS_PER_PROFILE) memo.delete(memo.keys().next().value!);
+  }
+  return t;
+}
+
+/**
+ * The edges of the graph restricted to `kept`, taken from the full graph's:
+ * its edges between kept nodes, when no edge the report reads (by `mask`, as in
+ * {@link buildGraph}) joins a kept node to a dropped one; else undefined.
+ */
+function keptEdges(e: Edges, kept: Uint8Array, mask?: Uint8Array): Edges | undefined {
+  let count = 0;
+  for (let i = 0; i < e.count; i++) {
+    const s = e.src[i], d = e.dst[i];
+    const ks = kept[s], kd = kept[d];
+    if (ks && kd) count++;
+    else if ((kd && (mask ? mask[d] & 1 : 1)) || (ks && (mask ? mask[s] & 2 : 1))) return undefined;
+  }
+  const out: Edges = {
+    count,
+    src: new Int32Array(count),
+    dst: new Int32Array(count),
+    weight: new Float64Array(count),
+    weightDiv: new Float64Array(count),
+    residual: new Uint8Array(count),
+    inline: new Uint8Array(count),
+    alive: new Uint8Array(count).fill(1),
+  };
+  for (let i = 0, k = 0; i < e.count; i++) {
+    if (!kept[e.src[i]] || !kept[e.dst[i]]) continue;
+    out.src[k] = e.src[i];
+    out.dst[k] = e.dst[i];
+    out.weight[k] = e.weight[i];
+    out.weightDiv[k] = e.weightDiv[i];
+    out.residual[k] = e.residual[i];
+    out.inline[k] = e.inline[i];
+    k++;
+  }
+  return out;
 }
 
 /** A graph node as the text reports print it: values, their text, and percentages of the total. */

@@ -5,15 +5,15 @@
  * @module
  */
 import { padStart } from "../format/gofmt.ts";
-import { inlineLabels } from "../graph/order.ts";
+import { inlinedNodes, inlineLabels } from "../graph/order.ts";
 import {
   formatValue,
+  memoTrimmedGraph,
   type NodeRow,
   nodeRows,
   type Report,
   reportLabels,
   selectOutputUnit,
-  trimmedGraph,
 } from "./report.ts";
 
 /** One row of a top report. */
@@ -36,7 +36,8 @@ export interface TopReport {
 
 /** Computes the top report of a prepared {@link Report}. */
 export function topReport(r: Report): TopReport {
-  const t = trimmedGraph(r);
+  // Top reads edges only for the inline labels.
+  const t = memoTrimmedGraph(r, "top", inlinedNodes);
   const g = t.graph;
   selectOutputUnit(r, g);
   const inl = inlineLabels(g);

@@ -139,13 +139,16 @@ export function* traceChunks(r: Report): Generator<string> {
   if (header.length > 0) yield header.join("\n") + "\n";
   const names = w.names;
   const blank = padStart("", 10);
+  // The end of a frame line, per node and inline flag, made once: most lines are the blank prefix and one of these.
+  const tails: (string | undefined)[] = new Array(names.length * 2);
+  const tail = (node: number, inline: number) =>
+    tails[node * 2 + inline] ??= `   ${names[node]}${inline ? INLINE : ""}\n`;
   for (let i = 0; i < w.count; i++) {
     if (!w.load(i)) continue;
     let chunk = SEPARATOR + "\n";
     for (const l of labelLines(w.labels(i))) chunk += l + "\n";
     for (let n = 0; n < w.depth; n++) {
-      const first = n === 0 ? padStart(formatValue(r, w.value(i)), 10) : blank;
-      chunk += `${first}   ${names[w.node[n]]}${w.inline[n] ? INLINE : ""}\n`;
+      chunk += (n === 0 ? padStart(formatValue(r, w.value(i)), 10) : blank) + tail(w.node[n], w.inline[n]);
     }
     yield chunk;
   }

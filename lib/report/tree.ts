@@ -11,12 +11,12 @@ import { percentage } from "../format/units.ts";
 import { adjacency, sortEdges } from "../graph/order.ts";
 import {
   formatValue,
+  memoTrimmedGraph,
   type NodeRow,
   nodeRows,
   type Report,
   reportLabels,
   selectOutputUnit,
-  trimmedGraph,
 } from "./report.ts";
 
 const SEPARATOR = "----------------------------------------------------------+-------------";
@@ -52,7 +52,13 @@ export interface TreeReport {
  * @throws {UserError} "no matches found for regexp" when `symbol` matches no node
  */
 export function treeReport(r: Report, symbol?: GoRegexp, symbolText = symbol?.source ?? ""): TreeReport {
-  const t = trimmedGraph(r);
+  // Peek reads the edges into and out of the nodes it shows; tree, all.
+  const t = memoTrimmedGraph(r, symbol ? `peek:${symbol.source}` : "tree", (frames) => {
+    if (!symbol) return undefined;
+    const peek = new Uint8Array(frames.table.size);
+    frames.table.names.forEach((name, n) => peek[n] = symbol.test(name) ? 3 : 0);
+    return peek;
+  });
   const g = t.graph;
   selectOutputUnit(r, g);
   const names = g.frames.table.names;

@@ -118,28 +118,8 @@ export interface ListedTool {
   annotations: ToolAnnotations & { title: string };
 }
 
-/** A link to a resource (a file the tool wrote), as MCP's `resource_link` content. */
-export interface ResourceLink {
-  type: "resource_link";
-  /** A `file://` URI. */
-  uri: string;
-  name: string;
-  mimeType?: string;
-  description?: string;
-  size?: number;
-}
-
-/** The text of a result's content: its text items (links have none). */
-export function contentText(r: ToolResult): string {
-  return r.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n");
-}
-
-/** A tools/call result: a text item first (the error message, for errors), then any links. */
-export interface ToolResult {
-  content: [{ type: "text"; text: string }, ...ResourceLink[]];
-  structuredContent: Record<string, unknown>;
-  isError: boolean;
-}
+export { contentText, type ResourceLink, type ToolResult } from "./result.ts";
+import type { ResourceLink, ToolResult } from "./result.ts";
 
 function errorResult(message: string, code: ErrorCode, details: UserError["details"] = {}): ToolResult {
   const d = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined && v !== ""));

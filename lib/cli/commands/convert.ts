@@ -6,9 +6,7 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { convertProfile } from "../../profile/convert.ts";
 import { parseSymbolizeMode } from "../../profile/symbolize.ts";
-import { writeFileAtomic } from "../../util/atomic.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
 import { formatFlags, formatOptionsFromFlags, SYMBOLIZE_HELP } from "../report_flags.ts";
@@ -33,6 +31,10 @@ export const convertCommand: CliCommand = {
     if (!out) throw new UserError("convert: -o OUT is required");
     const err = (m: string) => void io.err(m + "\n");
     const symbolize = parseSymbolizeMode((v.symbolize as string | undefined) ?? "", err);
+    const [{ convertProfile }, { writeFileAtomic }] = await Promise.all([
+      import("../../profile/convert.ts"),
+      import("../../util/atomic.ts"),
+    ]);
     const c = await convertProfile(files[0], { formats: formatOptionsFromFlags(v), symbolize });
     try {
       await writeFileAtomic(out, c.bytes);

@@ -8,7 +8,7 @@
  */
 import { UserError } from "../../errors.ts";
 import type { ToolResult } from "../../tools/registry.ts";
-import { candidatesTable, pickLine } from "../../tools/datadog/list_pick.ts";
+import type { candidatesTable, pickLine } from "../../tools/datadog/list_pick.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import type { FlagSpecs, FlagValues } from "../flags.ts";
 import { type CliIO, EXIT } from "../io.ts";
@@ -59,6 +59,7 @@ const listCommand: CliCommand = {
     const candidates = s.result.candidates as Parameters<typeof candidatesTable>[0];
     if (v.json) await io.out(jsonText({ command: s.command, result: s.result, candidates }));
     else {
+      const { candidatesTable } = await import("../../tools/datadog/list_pick.ts");
       await io.out(candidatesTable(candidates));
       await warn(io, s.result.warnings as string[]);
       if (typeof s.hint === "string") await io.err(`${s.hint}\n`);
@@ -96,6 +97,7 @@ const pickCommand: CliCommand = {
       const { command, result } = s;
       await io.out(jsonText({ command, result, profile: result.candidate, warnings: result.warnings }));
     } else {
+      const { pickLine } = await import("../../tools/datadog/list_pick.ts");
       await io.out(pickLine(s));
       await warn(io, s.result.warnings);
     }

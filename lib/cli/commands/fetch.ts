@@ -7,7 +7,7 @@
 import { UserError } from "../../errors.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
-import { contentText } from "../../tools/registry.ts";
+import { contentText } from "../../tools/result.ts";
 import { callTool } from "./tool_command.ts";
 
 function isDir(path: string): boolean {

@@ -5,10 +5,7 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { encodeProfileGzip } from "../../profile/encode.ts";
-import { mergeFiles } from "../../profile/sources.ts";
 import { parseSymbolizeMode } from "../../profile/symbolize.ts";
-import { writeFileAtomic } from "../../util/atomic.ts";
 import { type CliCommand, jsonText, requirePositionals } from "../command.ts";
 import { EXIT } from "../io.ts";
 import { formatFlags, formatOptionsFromFlags, SYMBOLIZE_HELP } from "../report_flags.ts";
@@ -31,6 +28,11 @@ export const mergeCommand: CliCommand = {
     if (!out) throw new UserError("merge: -o OUT is required");
     const err = (m: string) => void io.err(m + "\n");
     const symbolize = parseSymbolizeMode((v.symbolize as string | undefined) ?? "", err);
+    const [{ mergeFiles }, { encodeProfileGzip }, { writeFileAtomic }] = await Promise.all([
+      import("../../profile/sources.ts"),
+      import("../../profile/encode.ts"),
+      import("../../util/atomic.ts"),
+    ]);
     const merged = await mergeFiles(files, { progress: err, symbolize, formats: formatOptionsFromFlags(v) });
     const bytes = encodeProfileGzip(merged);
     try {

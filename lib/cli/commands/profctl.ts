@@ -1,22 +1,15 @@
 /**
  * The original `profctl pprof …` commands (`pprof-mcp pprof top|peek|list|
  * traces_head|diff_top|meta`), printing the same JSON as the original CLI.
- * They call the same handlers as the MCP tools.
+ * They call the same handlers as the MCP tools, loaded when a command runs.
  *
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { pprofDiffTop } from "../../tools/pprof/diff_top.ts";
-import { pprofList } from "../../tools/pprof/list.ts";
-import { pprofMeta } from "../../tools/pprof/meta_tool.ts";
-import { pprofPeek } from "../../tools/pprof/peek.ts";
-import { pprofTop } from "../../tools/pprof/top.ts";
-import { pprofTracesHead } from "../../tools/pprof/traces.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import type { FlagSpecs, FlagValues } from "../flags.ts";
 import { EXIT } from "../io.ts";
 import { optionFlags } from "../report_flags.ts";
-import { NO_LIMITS } from "../../tools/pprof/args.ts";
 
 const binary: FlagSpecs = {
   binary: { type: "string", arg: "FILE", help: "Binary (accepted; profiles are read as symbolized)" },
@@ -64,7 +57,11 @@ export const profctlCommands: CliCommand[] = [
     { ...profile, ...binary, ...topFlags },
     async (v) => {
       const [path] = required(v, "pprof top", "profile");
-      const { command, raw, rows, summary } = await pprofTop({ ...(v as Args), profile: path, ...NO_LIMITS });
+      const { command, raw, rows, summary } = await (await import("../../tools/pprof/top.ts")).pprofTop({
+        ...(v as Args),
+        profile: path,
+        ...(await import("../../tools/pprof/args.ts")).NO_LIMITS,
+      });
       return { command, raw, rows, summary };
     },
   ),
@@ -76,7 +73,12 @@ export const profctlCommands: CliCommand[] = [
     async (v) => {
       const [path, regex] = required(v, "pprof peek", "profile", "regex");
       const binary = v.binary as string | undefined;
-      const { command, raw } = await pprofPeek({ profile: path, regex, binary, ...NO_LIMITS });
+      const { command, raw } = await (await import("../../tools/pprof/peek.ts")).pprofPeek({
+        profile: path,
+        regex,
+        binary,
+        ...(await import("../../tools/pprof/args.ts")).NO_LIMITS,
+      });
       return { command, raw };
     },
   ),
@@ -93,7 +95,12 @@ export const profctlCommands: CliCommand[] = [
     },
     async (v) => {
       const [path, fn] = required(v, "pprof list", "profile", "function");
-      const { command, raw } = await pprofList({ ...(v as Args), profile: path, function: fn, ...NO_LIMITS });
+      const { command, raw } = await (await import("../../tools/pprof/list.ts")).pprofList({
+        ...(v as Args),
+        profile: path,
+        function: fn,
+        ...(await import("../../tools/pprof/args.ts")).NO_LIMITS,
+      });
       return { command, raw };
     },
   ),
@@ -104,11 +111,12 @@ export const profctlCommands: CliCommand[] = [
     { ...profile, ...binary, lines: { type: "integer", default: 200, help: "Lines to keep (at most 500)" } },
     async (v) => {
       const [path] = required(v, "pprof traces_head", "profile");
-      const { command, raw, total_lines, truncated } = await pprofTracesHead({
-        profile: path,
-        lines: v.lines as number,
-        max_bytes: 0,
-      });
+      const { command, raw, total_lines, truncated } = await (await import("../../tools/pprof/traces.ts"))
+        .pprofTracesHead({
+          profile: path,
+          lines: v.lines as number,
+          max_bytes: 0,
+        });
       return { command, raw, total_lines, truncated };
     },
   ),
@@ -124,12 +132,13 @@ export const profctlCommands: CliCommand[] = [
     },
     async (v) => {
       const [before, after] = required(v, "pprof diff_top", "before", "after");
-      const { commands, before: b, after: a, deltas } = await pprofDiffTop({
-        ...(v as Args),
-        before,
-        after,
-        ...NO_LIMITS,
-      });
+      const { commands, before: b, after: a, deltas } = await (await import("../../tools/pprof/diff_top.ts"))
+        .pprofDiffTop({
+          ...(v as Args),
+          before,
+          after,
+          ...(await import("../../tools/pprof/args.ts")).NO_LIMITS,
+        });
       return { commands, before: b, after: a, deltas };
     },
   ),
@@ -140,7 +149,7 @@ export const profctlCommands: CliCommand[] = [
     { ...profile, json: { type: "boolean", help: "Print {command, result} as JSON" } },
     async (v) => {
       const [path] = required(v, "pprof meta", "profile");
-      const meta = await pprofMeta({ profile: path });
+      const meta = await (await import("../../tools/pprof/meta_tool.ts")).pprofMeta({ profile: path });
       return v.json ? meta : `profile: ${meta.result.profile_path}\nkind: ${meta.result.detected_profile_kind}\n`;
     },
   ),

@@ -27,18 +27,21 @@ const usages: Record<string, string> = {
 
 function command(name: string, tool: string): CliCommand {
   const c = toolCommand({ name, tool, aliases });
-  const run = c.run;
-  return {
-    ...c,
+  // The command line writes where it is told: the tool's temporary default is for MCP clients.
+  const withChecks = (full: CliCommand): CliCommand => ({
+    ...full,
     usage: usages[name],
     run(v, positionals, io) {
-      // The command line writes where it is told: the tool's temporary default is for MCP clients.
       if (name === "pyroscope query" && !v.o && !v.output_path) {
         throw new UserError("pyroscope query: give -o FILE, the file to write the merged profile to");
       }
-      return run(v, positionals, io);
+      return full.run(v, positionals, io);
     },
-  };
+  });
+  // The tool's module loads when the command runs: the checks and the usage go on the loaded command.
+  let loaded: Promise<CliCommand> | undefined;
+  const load = () => (loaded ??= c.load!().then(withChecks));
+  return { ...withChecks(c), load, run: async (v, positionals, io) => await (await load()).run(v, positionals, io) };
 }
 
 /** Every Pyroscope command. */

@@ -5,26 +5,21 @@
  *
  * @module
  */
-import { loadSources } from "../../profile/sources.ts";
 import type { Command } from "../../report/config.ts";
-import { dotReport, renderDot } from "../../report/dot.ts";
-import { listReport, renderList } from "../../report/list.ts";
-import { rawReport, renderRaw } from "../../report/raw.ts";
-import { formatValue, newReport, profileLabels, type Report } from "../../report/report.ts";
-import { renderTags, tagsReport } from "../../report/tags.ts";
-import { renderTop, topReport } from "../../report/top.ts";
-import { traceChunks } from "../../report/traces.ts";
-import { treeChunks, treeReport } from "../../report/tree.ts";
-import { compileRE2, type GoRegexp } from "../../regex/re2.ts";
+import type { Report } from "../../report/report.ts";
+import type { GoRegexp } from "../../regex/re2.ts";
 import { type CliCommand, jsonChunks, requirePositionals } from "../command.ts";
 import { EXIT, writeChunks } from "../io.ts";
 import { reportConfigFromFlags, reportFlags, sourcesFromFlags } from "../report_flags.ts";
-import { dotJson, listJson, rawJson, tagsJson, topJson, tracesJson, treeJson } from "./report_json.ts";
+
+// Each command loads the modules of its own report when it runs (and the JSON
+// writers only with --json), so `top` does not pay for list, dot or traces.
+const json = () => import("./report_json.ts");
 
 /** A computed report: its text, in chunks that end with a newline, or its `--json` data. */
 interface Output {
   text(): Iterable<string>;
-  json(): object;
+  json(): Promise<object>;
 }
 
 interface ReportSpec {
@@ -33,7 +28,7 @@ interface ReportSpec {
   /** The command takes a regexp after the files (peek, list). */
   regex?: boolean;
   /** Computes the report; large reports (traces) are produced while they are written. */
-  run(r: Report, regex?: GoRegexp, regexText?: string): Output;
+  run(r: Report, regex?: GoRegexp, regexText?: string): Promise<Output>;
 }
 
 function reportCommand(spec: ReportSpec): CliCommand {
@@ -54,14 +49,19 @@ function reportCommand(spec: ReportSpec): CliCommand {
       requirePositionals(this, positionals, spec.regex ? 2 : 1, spec.regex ? "profile FILE and REGEX" : "profile FILE");
       const files = spec.regex ? positionals.slice(0, -1) : positionals;
       const regexText = spec.regex ? positionals[positionals.length - 1] : undefined;
+      const [{ loadSources }, { newReport }, { compileRE2 }] = await Promise.all([
+        import("../../profile/sources.ts"),
+        import("../../report/report.ts"),
+        import("../../regex/re2.ts"),
+      ]);
       const regex = regexText === undefined ? undefined : compileRE2(regexText, spec.name);
       const { cfg, notes } = reportConfigFromFlags(values);
       const err = (m: string) => void io.err(m + "\n");
       const sources = { ...sourcesFromFlags(values, files, err), progress: err };
       const report = newReport(await loadSources(sources), spec.name, cfg);
-      const out = spec.run(report, regex, regexText);
+      const out = await spec.run(report, regex, regexText);
       const warnings = [...notes, ...report.warnings];
-      if (values.json) await writeChunks(io, jsonChunks({ ...out.json(), warnings }));
+      if (values.json) await writeChunks(io, jsonChunks({ ...(await out.json()), warnings }));
       else {
         for (const w of warnings) await io.err(w + "\n");
         await writeChunks(io, out.text());
@@ -76,66 +76,82 @@ export const reportCommands: CliCommand[] = [
   reportCommand({
     name: "top",
     summary: "Top functions by flat or cumulative weight (the text of `go tool pprof -top`).",
-    run(r) {
+    async run(r) {
+      const { renderTop, topReport } = await import("../../report/top.ts");
       const top = topReport(r);
-      return { text: () => [renderTop(top)], json: () => topJson(top) };
+      return { text: () => [renderTop(top)], json: async () => (await json()).topJson(top) };
     },
   }),
   reportCommand({
     name: "peek",
     summary: "Callers and callees of the functions matching REGEX (`go tool pprof -peek`).",
     regex: true,
-    run(r, rx, text) {
+    async run(r, rx, text) {
+      const { treeChunks, treeReport } = await import("../../report/tree.ts");
       const tree = treeReport(r, rx, text);
-      return { text: () => treeChunks(tree), json: () => treeJson(r, tree) };
+      return { text: () => treeChunks(tree), json: async () => (await json()).treeJson(r, tree) };
     },
   }),
   reportCommand({
     name: "tree",
     summary: "Every node with its callers and callees (`go tool pprof -tree`).",
-    run(r) {
+    async run(r) {
+      const { treeChunks, treeReport } = await import("../../report/tree.ts");
       const tree = treeReport(r);
-      return { text: () => treeChunks(tree), json: () => treeJson(r, tree) };
+      return { text: () => treeChunks(tree), json: async () => (await json()).treeJson(r, tree) };
     },
   }),
   reportCommand({
     name: "traces",
     summary: "Every sampled stack with its labels and value (`go tool pprof -traces`).",
-    run(r) {
-      return { text: () => traceChunks(r), json: () => tracesJson(r, profileLabels(r)) };
+    async run(r) {
+      const [{ traceChunks }, { profileLabels }] = await Promise.all([
+        import("../../report/traces.ts"),
+        import("../../report/report.ts"),
+      ]);
+      return { text: () => traceChunks(r), json: async () => (await json()).tracesJson(r, profileLabels(r)) };
     },
   }),
   reportCommand({
     name: "tags",
     summary: "Weight of every label value, per label key (`go tool pprof -tags`).",
-    run(r) {
+    async run(r) {
+      const { renderTags, tagsReport } = await import("../../report/tags.ts");
       const tags = tagsReport(r);
-      return { text: () => [renderTags(tags)], json: () => tagsJson(r, tags) };
+      return { text: () => [renderTags(tags)], json: async () => (await json()).tagsJson(r, tags) };
     },
   }),
   reportCommand({
     name: "list",
     summary: "Source lines of the functions matching REGEX, with their weight (`go tool pprof -list`).",
     regex: true,
-    run(r, rx, text) {
+    async run(r, rx, text) {
+      const [{ listReport, renderList }, { formatValue }] = await Promise.all([
+        import("../../report/list.ts"),
+        import("../../report/report.ts"),
+      ]);
       const l = listReport(r, rx!, text);
-      return { text: () => [renderList(r, l)], json: () => listJson(r, l, (v) => formatValue(r, v)) };
+      return {
+        text: () => [renderList(r, l)],
+        json: async () => (await json()).listJson(r, l, (v) => formatValue(r, v)),
+      };
     },
   }),
   reportCommand({
     name: "dot",
     summary: "The call graph in Graphviz DOT (the text of `go tool pprof -dot`).",
-    run(r) {
+    async run(r) {
+      const { dotReport, renderDot } = await import("../../report/dot.ts");
       const dot = dotReport(r);
-      return { text: () => [renderDot(dot)], json: () => dotJson(r, dot) };
+      return { text: () => [renderDot(dot)], json: async () => (await json()).dotJson(r, dot) };
     },
   }),
   reportCommand({
     name: "raw",
     summary: "The profile's samples, locations and mappings (`go tool pprof -raw`).",
-    run(r) {
-      const raw = rawReport(r);
-      return { text: () => [renderRaw(raw)], json: () => rawJson(raw) };
+    async run(r) {
+      const { rawChunks, rawReport } = await import("../../report/raw.ts");
+      return { text: () => rawChunks(r), json: async () => (await json()).rawJson(rawReport(r)) };
     },
   }),
 ];

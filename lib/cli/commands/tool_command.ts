@@ -4,17 +4,22 @@
  * sandbox and the result are the same as over MCP. Prints the tool's text by
  * default and its structured result with `--json`.
  *
+ * The registry (every tool, zod, the schemas) loads only when a tool command
+ * runs or shows its help: `toolCommand` itself needs nothing but the command's
+ * name and summary, so `pprof-mcp --help` and the report commands start
+ * without it. A command without a `summary` shows the tool's title from
+ * `tool_titles.ts` (tests/cli_lazy_test.ts checks that table against the
+ * registry).
+ *
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { HandleRegistry } from "../../tools/handles.ts";
-import { createRegistry } from "../../tools/index.ts";
-import { contentText, type ToolDef, type ToolRegistry, type ToolResult } from "../../tools/registry.ts";
-import { Sandbox } from "../../tools/sandbox.ts";
+import type { ToolDef, ToolRegistry, ToolResult } from "../../tools/registry.ts";
 import type { JsonSchema } from "../../tools/schema.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import type { FlagSpec, FlagSpecs, FlagValues } from "../flags.ts";
 import { type CliIO, EXIT } from "../io.ts";
+import { toolTitles } from "./tool_titles.ts";
 
 /** How a tool appears on the command line. */
 export interface ToolCommandOptions {
@@ -32,9 +37,9 @@ export interface ToolCommandOptions {
   exitCode?(structured: Record<string, unknown>): number;
 }
 
-let shared: ToolRegistry | undefined;
-function registry(): ToolRegistry {
-  return (shared ??= createRegistry());
+let shared: Promise<ToolRegistry> | undefined;
+function registry(): Promise<ToolRegistry> {
+  return (shared ??= import("../../tools/index.ts").then((m) => m.createRegistry()));
 }
 
 function flagOf(name: string, s: JsonSchema): FlagSpec | undefined {
@@ -76,11 +81,29 @@ function isList(s: JsonSchema | undefined): boolean {
   return !!s && (s.type === "array" || ((s.anyOf as JsonSchema[] | undefined) ?? []).some((b) => b.type === "array"));
 }
 
-/** A CLI command that calls a tool of the registry. */
+/**
+ * A CLI command that calls a tool of the registry. Its flags, usage and
+ * description come from the registry when the command runs (`load`).
+ */
 export function toolCommand(o: ToolCommandOptions): CliCommand {
-  const def: ToolDef | undefined = registry().tools.find((t) => t.name === o.tool);
+  let loaded: Promise<CliCommand> | undefined;
+  const load = () => (loaded ??= registry().then((r) => fullToolCommand(o, r)));
+  return {
+    name: o.name,
+    summary: o.summary ?? toolTitles[o.tool] ?? o.tool,
+    usage: `${o.name} [flags]`,
+    flags: {},
+    load,
+    async run(v, positionals, io) {
+      return await (await load()).run(v, positionals, io);
+    },
+  };
+}
+
+function fullToolCommand(o: ToolCommandOptions, registry: ToolRegistry): CliCommand {
+  const def: ToolDef | undefined = registry.tools.find((t) => t.name === o.tool);
   if (!def) throw new Error(`toolCommand: no tool ${o.tool}`);
-  const schema = registry().schemas(def).input;
+  const schema = registry.schemas(def).input;
   const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const flags: FlagSpecs = {};
   for (const [key, s] of Object.entries(props)) {
@@ -111,6 +134,11 @@ export function toolCommand(o: ToolCommandOptions): CliCommand {
 
 /** Calls a tool as the CLI does: this process's sandbox, progress on a terminal's stderr, Ctrl-C cancels. */
 export async function callTool(name: string, args: unknown, io: CliIO): Promise<ToolResult> {
+  const [r, { HandleRegistry }, { Sandbox }] = await Promise.all([
+    registry(),
+    import("../../tools/handles.ts"),
+    import("../../tools/sandbox.ts"),
+  ]);
   const handles = new HandleRegistry();
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
@@ -125,7 +153,7 @@ export async function callTool(name: string, args: unknown, io: CliIO): Promise<
   const terminal = io.errIsTerminal?.() ?? false;
   let shown = false;
   try {
-    return await registry().call(name, args, "default", {
+    return await r.call(name, args, "default", {
       signal: controller.signal,
       progress: async (done, total, message) => {
         if (!terminal) return;
@@ -142,6 +170,7 @@ export async function callTool(name: string, args: unknown, io: CliIO): Promise<
 }
 
 async function printResult(result: ToolResult, json: boolean, io: CliIO): Promise<void> {
+  const { contentText } = await import("../../tools/registry.ts");
   if (json) await io.out(jsonText(result.structuredContent));
   else if (!result.isError) await io.out(contentText(result) + "\n");
   if (result.isError) await io.err(`pprof-mcp: ${result.content[0].text.split("\n")[0]}\n`);

@@ -5,10 +5,6 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { HandleRegistry } from "../../tools/handles.ts";
-import { createRegistry } from "../../tools/index.ts";
-import { configuredNameMode, contentText } from "../../tools/registry.ts";
-import { Sandbox } from "../../tools/sandbox.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import { EXIT } from "../io.ts";
 
@@ -23,6 +19,10 @@ export const toolsCommand: CliCommand = {
   usage: "tools [--json] [--tool-name-mode=codex]",
   flags: { ...modeFlag, json: { type: "boolean", help: "Print tools/list's JSON: names, schemas, annotations" } },
   async run(v, _p, io) {
+    const [{ createRegistry }, { configuredNameMode }] = await Promise.all([
+      import("../../tools/index.ts"),
+      import("../../tools/registry.ts"),
+    ]);
     const tools = createRegistry().list(configuredNameMode(v["tool-name-mode"] as string | undefined));
     if (v.json) await io.out(jsonText({ tools }));
     else {
@@ -55,6 +55,13 @@ export const callCommand: CliCommand = {
         throw new UserError(`call: --args is not valid JSON: ${(e as Error).message}`);
       }
     }
+    const [{ createRegistry }, { configuredNameMode, contentText }, { HandleRegistry }, { Sandbox }] = await Promise
+      .all([
+        import("../../tools/index.ts"),
+        import("../../tools/registry.ts"),
+        import("../../tools/handles.ts"),
+        import("../../tools/sandbox.ts"),
+      ]);
     const handles = new HandleRegistry();
     const result = await createRegistry().call(
       positionals[0],

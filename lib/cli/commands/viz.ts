@@ -6,13 +6,7 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { loadSources } from "../../profile/sources.ts";
-import { compileRE2 } from "../../regex/re2.ts";
-import { dotReport, renderDot } from "../../report/dot.ts";
-import { newReport } from "../../report/report.ts";
-import { writeFileAtomic } from "../../util/atomic.ts";
-import { type FlameFormat, renderFlame } from "../../viz/flamegraph.ts";
-import { dotToSvg, svgToPng } from "../../viz/render.ts";
+import type { FlameFormat } from "../../viz/flamegraph.ts";
 import { type CliCommand, requirePositionals } from "../command.ts";
 import { EXIT, writeChunks } from "../io.ts";
 import { reportConfigFromFlags, reportFlags, sourcesFromFlags } from "../report_flags.ts";
@@ -32,6 +26,7 @@ function formatOf<F extends string>(v: FlagValues, out: string | undefined, form
 
 async function write(out: string, data: string | Uint8Array): Promise<number> {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const { writeFileAtomic } = await import("../../util/atomic.ts");
   try {
     await writeFileAtomic(out, bytes);
   } catch (e) {
@@ -66,6 +61,12 @@ export const flamegraphCommand: CliCommand = {
     const { cfg, notes } = reportConfigFromFlags(v);
     const err = (m: string) => void io.err(m + "\n");
     const sources = sourcesFromFlags(v, files, err);
+    const [{ loadSources }, { newReport }, { compileRE2 }, { renderFlame }] = await Promise.all([
+      import("../../profile/sources.ts"),
+      import("../../report/report.ts"),
+      import("../../regex/re2.ts"),
+      import("../../viz/flamegraph.ts"),
+    ]);
     // A flame graph tells the base's samples from the profile's, with -base too.
     const profile = await loadSources({ ...sources, diffBase: (sources.base ?? []).length > 0, progress: err });
     const r = newReport(profile, "top", cfg);
@@ -108,6 +109,12 @@ export const callgraphCommand: CliCommand = {
     const format = formatOf(v, out, CALLGRAPH_FORMATS, "dot");
     const { cfg, notes } = reportConfigFromFlags(v);
     const err = (m: string) => void io.err(m + "\n");
+    const [{ loadSources }, { newReport }, { dotReport, renderDot }, { dotToSvg, svgToPng }] = await Promise.all([
+      import("../../profile/sources.ts"),
+      import("../../report/report.ts"),
+      import("../../report/dot.ts"),
+      import("../../viz/render.ts"),
+    ]);
     const profile = await loadSources({ ...sourcesFromFlags(v, files, err), progress: err });
     const r = newReport(profile, "dot", cfg);
     const d = dotReport(r);

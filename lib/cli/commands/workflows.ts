@@ -6,7 +6,7 @@
  * @module
  */
 import { UserError } from "../../errors.ts";
-import { contentText, type ToolResult } from "../../tools/registry.ts";
+import { contentText, type ToolResult } from "../../tools/result.ts";
 import { type CliCommand, jsonText } from "../command.ts";
 import type { FlagSpecs } from "../flags.ts";
 import { type CliIO, EXIT } from "../io.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { loadProfile } from "../../profile/load.ts";
+import { profileCache } from "../../profile/cache.ts";
 import type { Profile } from "../../profile/model.ts";
 import { type Command, defaultConfig, type ReportConfig } from "../../report/config.ts";
 import { newReport, type Report } from "../../report/report.ts";
@@ -11,10 +11,10 @@ import { pprofCommand, rawPayload } from "../common.ts";
 import type { ToolContext } from "../registry.ts";
 import type { TruncateOptions } from "../truncate.ts";
 
-/** Loads a profile, honouring cancellation. */
+/** Loads a profile, honouring cancellation; repeat calls on an unchanged file answer from the profile cache. */
 export async function loadForTool(path: string, ctx?: Pick<ToolContext, "signal">): Promise<Profile> {
   ctx?.signal.throwIfAborted();
-  const p = await loadProfile(path);
+  const p = await profileCache().load(path);
   ctx?.signal.throwIfAborted();
   return p;
 }
