@@ -115,6 +115,7 @@ export class ProfileMerger {
   #strMap: Int32Array = new Int32Array(0);
   #mapMap: Int32Array = new Int32Array(0);
   #mapOffset: bigint[] = [];
+  #mapShifted: Uint8Array = new Uint8Array(0);
   #fnMap: Int32Array = new Int32Array(0);
   #locMap: Int32Array = new Int32Array(0);
   #addr32: Uint32Array = new Uint32Array(0);
@@ -128,8 +129,8 @@ export class ProfileMerger {
   #prevStrMap: Int32Array = new Int32Array(0);
   // Scratch rows.
   #stack = new Uint32Array(256);
-  #fns: number[] = [];
-  #lineNos: number[] = [];
+  #fns = new Uint32Array(16);
+  #lineNos = new Float64Array(16);
 
   /** Adds a profile; `name` is used in error messages. */
   add(src: Profile, name = `profile #${this.#count + 1}`): void {
@@ -218,6 +219,7 @@ export class ProfileMerger {
     this.#strMap = new Int32Array(src.strings.length).fill(-1);
     this.#mapMap = new Int32Array(src.mappings.length).fill(-1);
     this.#mapOffset = new Array<bigint>(src.mappings.length).fill(0n);
+    this.#mapShifted = new Uint8Array(src.mappings.length);
     this.#fnMap = new Int32Array(src.functionCount).fill(-1);
     this.#locMap = new Int32Array(src.locationCount).fill(-1);
     // Addresses as 32-bit halves, to key and compare locations without BigInts.
@@ -272,15 +274,30 @@ export class ProfileMerger {
       b.stackLocs.reserve(n);
       b.stackLocs.data.set(stack.subarray(0, n), b.stackLocs.length);
       b.stackLocs.length += n;
-      for (let t = 0; t < nTypes; t++) b.values.push(values[s * nTypes + t]);
+      b.values.reserve(nTypes);
+      b.values.data.set(values.subarray(s * nTypes, (s + 1) * nTypes), b.values.length);
+      b.values.length += nTypes;
       b.labelStart.push(b.labelKey.length);
-      if (raw >= 0) {
-        for (let r = this.#setStart[set]; r < this.#setEnd[set]; r++) {
-          b.labelKey.push(this.#setKey[r]);
-          b.labelStr.push(this.#setStr[r]);
-          b.labelNum.push(this.#setNum[r]);
-          b.labelUnit.push(this.#setUnit[r]);
+      const r0 = this.#setStart[set], nl = this.#setEnd[set] - r0;
+      if (nl > 0) {
+        // Written straight into the columns: Column.push is shared by every column type, so it is slow when hot.
+        b.labelKey.reserve(nl);
+        b.labelStr.reserve(nl);
+        b.labelNum.reserve(nl);
+        b.labelUnit.reserve(nl);
+        const at = b.labelKey.length;
+        const keys = b.labelKey.data, strs = b.labelStr.data, nums = b.labelNum.data, units = b.labelUnit.data;
+        for (let r = 0; r < nl; r++) {
+          keys[at + r] = this.#setKey[r0 + r];
+          strs[at + r] = this.#setStr[r0 + r];
+          nums[at + r] = this.#setNum[r0 + r];
+          units[at + r] = this.#setUnit[r0 + r];
         }
+        b.labelKey.length =
+          b.labelStr.length =
+          b.labelNum.length =
+          b.labelUnit.length =
+            at + nl;
       }
       sampleSet.push(set);
       table.add(id, h);
@@ -434,8 +451,10 @@ export class ProfileMerger {
     size -= size % 0x1000n;
     const key = `${size}\0${m.offset}\0${m.buildId !== "" ? m.buildId : m.file}`;
     let idx = this.#mappingByKey.get(key);
-    if (idx !== undefined) this.#mapOffset[mi] = b.mappings[idx].start - m.start;
-    else {
+    if (idx !== undefined) {
+      this.#mapOffset[mi] = b.mappings[idx].start - m.start;
+      this.#mapShifted[mi] = this.#mapOffset[mi] !== 0n ? 1 : 0;
+    } else {
       const { id: _id, ...rest } = m;
       idx = b.addMapping(rest);
       this.#mappingByKey.set(key, idx);
@@ -479,39 +498,45 @@ export class ProfileMerger {
     if (this.#locMap[l] >= 0) return this.#locMap[l];
     const b = this.#b!;
     const src = this.#src!;
-    const fns = this.#fns, lineNos = this.#lineNos;
     const srcMapping = src.locationMapping[l];
     const m = srcMapping >= 0 ? this.#mapMapping(srcMapping) : -1;
     let lo = this.#addr32[2 * l], hi = this.#addr32[2 * l + 1];
-    if (m >= 0 && this.#mapOffset[srcMapping] !== 0n) {
+    if (m >= 0 && this.#mapShifted[srcMapping] !== 0) {
       const a = U64(src.locationAddress[l] + this.#mapOffset[srcMapping]);
       lo = Number(a & 0xffffffffn);
       hi = Number(a >> 32n);
     }
-    fns.length = lineNos.length = 0;
-    for (let i = src.lineStart[l]; i < src.lineStart[l + 1]; i++) {
-      fns.push(this.#mapFunction(src.lineFunction[i]));
-      lineNos.push(src.lineNumber[i]);
+    const lineFrom = src.lineStart[l], n = src.lineStart[l + 1] - lineFrom;
+    if (this.#fns.length < n) {
+      this.#fns = new Uint32Array(2 * n);
+      this.#lineNos = new Float64Array(2 * n);
+    }
+    const fns = this.#fns, lineNos = this.#lineNos;
+    for (let i = 0; i < n; i++) {
+      fns[i] = this.#mapFunction(src.lineFunction[lineFrom + i]);
+      lineNos[i] = src.lineNumber[lineFrom + i];
     }
     const folded = src.locationFolded[l];
     // pprof keys a location by its address relative to its mapping; within one
     // merged mapping that is the same as keying by (address, mapping).
     let h = step(step(step(step(0, lo), hi), m + 2), folded);
-    for (let i = 0; i < fns.length; i++) h = step(step(h, fns[i]), lineNos[i] | 0);
+    for (let i = 0; i < n; i++) h = step(step(h, fns[i]), lineNos[i] | 0);
     h = mix32(h);
     const table = this.#locations;
     let idx = -1;
     for (let slot = table.first(h);; slot = table.next(slot)) {
       const c = table.slots[slot];
       if (c < 0) break;
-      if (table.hashOf(c) === h && this.#sameLocation(c, lo, hi, m, folded, fns, lineNos)) {
+      if (table.hashOf(c) === h && this.#sameLocation(c, lo, hi, m, folded, n)) {
         idx = c;
         break;
       }
     }
     if (idx < 0) {
       const address = (BigInt(hi) << 32n) | BigInt(lo);
-      idx = b.addLocation(m, address, folded !== 0, fns.map((fn, i) => [fn, lineNos[i]]));
+      const lines: [number, number][] = [];
+      for (let i = 0; i < n; i++) lines.push([fns[i], lineNos[i]]);
+      idx = b.addLocation(m, address, folded !== 0, lines);
       this.#locLo[idx] = lo;
       this.#locHi[idx] = hi;
       table.add(idx, h);
@@ -519,14 +544,16 @@ export class ProfileMerger {
     return this.#locMap[l] = idx;
   }
 
-  #sameLocation(c: number, lo: number, hi: number, m: number, folded: number, fns: number[], lines: number[]): boolean {
+  /** Whether merged location `c` is the one of these fields and the lines in #fns and #lineNos. */
+  #sameLocation(c: number, lo: number, hi: number, m: number, folded: number, n: number): boolean {
     const b = this.#b!;
+    const fns = this.#fns, lines = this.#lineNos;
     if (this.#locLo[c] !== lo || this.#locHi[c] !== hi) return false;
     if (b.locationMapping[c] !== m || b.locationFolded.data[c] !== folded) return false;
     const from = b.lineStart.data[c];
     const to = c + 1 < b.lineStart.length ? b.lineStart.data[c + 1] : b.lineFunction.length;
-    if (to - from !== fns.length) return false;
-    for (let i = 0; i < fns.length; i++) {
+    if (to - from !== n) return false;
+    for (let i = 0; i < n; i++) {
       if (b.lineFunction.data[from + i] !== fns[i] || b.lineNumber.data[from + i] !== lines[i]) return false;
     }
     return true;
