@@ -248,7 +248,8 @@ export class ProfileMerger {
         let ml = locMap[l];
         if (ml < 0) ml = this.#mapLocation(l);
         stack[i] = ml;
-        h = step(h, ml);
+        // FNV-1a over the ids: cheap per frame; the final mix32 spreads it.
+        h = Math.imul(h ^ ml, 0x01000193);
       }
       // After the locations, as pprof's order of first appearance interns the label strings after the frames'.
       const raw = labelStart[s] === labelStart[s + 1] ? -1 : this.#rawLabelsOf(s);
