@@ -59,7 +59,7 @@ for (const [name, bytes] of inputs) {
   });
 }
 
-// Merging: 60 one-minute-sized CPU profiles of one program (6000 samples each).
+// Merging: 60 one-minute-sized CPU profiles of one program (6000 samples each), as `bench/merge60.sh` makes them.
 const minuteProfiles = Array.from(
   { length: 60 },
   (_, i) =>
@@ -75,6 +75,19 @@ Deno.bench({
   fn: () => {
     const m = new ProfileMerger();
     minuteProfiles.forEach((bytes, i) => m.add(decodeProfile(bytes), `p${i}`));
+    m.finish();
+  },
+});
+// The merger alone, from decoded inputs: what adding 60 inputs costs beyond decoding them.
+const minuteDecoded = minuteProfiles.map((bytes) => decodeProfile(bytes));
+Deno.bench({
+  name: "merge 60 decoded one-minute CPU profiles",
+  group: "merge",
+  n: 3,
+  warmup: 1,
+  fn: () => {
+    const m = new ProfileMerger();
+    minuteDecoded.forEach((p, i) => m.add(p, `p${i}`));
     m.finish();
   },
 });

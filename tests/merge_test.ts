@@ -8,6 +8,7 @@ import { memoryIO } from "../lib/cli/io.ts";
 import { loadProfile } from "../lib/profile/load.ts";
 import { combineProfiles, compactProfile, mergeProfiles, scaleProfile } from "../lib/profile/merge.ts";
 import { loadSources } from "../lib/profile/sources.ts";
+import type { Profile } from "../lib/profile/model.ts";
 import { diffOutputs, FIXTURES, refText } from "./golden.ts";
 
 const cpu = FIXTURES + "profiles/cpu.pb.gz";
@@ -85,4 +86,60 @@ Deno.test("merge command: writes what go tool pprof reads (fixture), atomically"
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** `p` with each sample's labels reversed and, when `num`, a numeric label `aaa` (unit `bytes`) put first. */
+function relabeled(p: Profile, num: boolean): Profile {
+  const strings = num ? [...p.strings, "aaa", "bytes"] : p.strings;
+  const extra = num ? 1 : 0;
+  const n = p.labelKey.length + extra * p.sampleCount;
+  const labelStart = new Uint32Array(p.sampleCount + 1);
+  const labelKey = new Uint32Array(n), labelStr = new Uint32Array(n), labelUnit = new Uint32Array(n);
+  const labelNum = new Float64Array(n);
+  let k = 0;
+  for (let s = 0; s < p.sampleCount; s++) {
+    labelStart[s] = k;
+    if (num) {
+      labelKey[k] = strings.length - 2;
+      labelNum[k] = 1;
+      labelUnit[k++] = strings.length - 1;
+    }
+    for (let j = p.labelStart[s + 1] - 1; j >= p.labelStart[s]; j--, k++) {
+      labelKey[k] = p.labelKey[j];
+      labelStr[k] = p.labelStr[j];
+      labelNum[k] = p.labelNum[j];
+      labelUnit[k] = p.labelUnit[j];
+    }
+  }
+  labelStart[p.sampleCount] = k;
+  return { ...p, strings, labelStart, labelKey, labelStr, labelNum, labelUnit };
+}
+
+/** Each sample's labels as text, in the profile's order. */
+const labelTexts = (p: Profile) =>
+  Array.from({ length: p.sampleCount }, (_, s) => {
+    const rows = [];
+    for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
+      const key = p.strings[p.labelKey[j]];
+      rows.push(
+        p.labelStr[j] ? `${key}=${p.strings[p.labelStr[j]]}` : `${key}=${p.labelNum[j]}${p.strings[p.labelUnit[j]]}`,
+      );
+    }
+    return rows.join(" ");
+  });
+
+Deno.test("merge: a sample's labels in another order are the same label set, written in pprof's order", async () => {
+  // cpu.pb.gz's samples carry two or three string labels each.
+  const a = await loadProfile(cpu);
+  const reversed = relabeled(a, false);
+  const m = mergeProfiles([a, reversed]);
+  assert.equal(m.sampleCount, compactProfile(a).sampleCount);
+  assert.equal(sum(m, 0), 2 * sum(a, 0));
+  assert.deepEqual(labelTexts(mergeProfiles([reversed])), labelTexts(compactProfile(a)));
+  // String labels come first, sorted by key, then numeric ones: the numeric label put first goes last.
+  const withNum = mergeProfiles([relabeled(a, true), relabeled(reversed, true)]);
+  assert.equal(withNum.sampleCount, m.sampleCount);
+  assert.deepEqual(labelTexts(withNum), labelTexts(m).map((t) => `${t} aaa=1bytes`.trimStart()));
+  const keys = labelTexts(m).find((t) => t.split(" ").length > 2)!.split(" ").map((r) => r.split("=")[0]);
+  assert.deepEqual(keys, [...keys].sort());
 });

@@ -7,8 +7,10 @@
  */
 import { UserError } from "../errors.ts";
 import { scale, unitKind } from "../format/units.ts";
-import { type LabelRow, ProfileBuilder } from "./builder.ts";
+import { ProfileBuilder } from "./builder.ts";
 import type { Profile, ValueType } from "./model.ts";
+import { U32Column } from "./columns.ts";
+import { IdTable, mix32 } from "./id_table.ts";
 
 const U64 = (x: bigint) => BigInt.asUintN(64, x);
 
@@ -27,7 +29,7 @@ const noType: ValueType = { type: "", unit: "" };
  * `a`'s under `match` (exact equality to merge, unit compatibility to scale).
  */
 function checkCompatible(
-  a: Profile,
+  a: Pick<Profile, "sampleTypes" | "periodType">,
   b: Profile,
   nameA: string,
   nameB: string,
@@ -48,44 +50,23 @@ function checkCompatible(
   }
 }
 
-/** The labels of sample `s` grouped by key, in pprof's order: string keys sorted, then numeric keys sorted. */
-export function sampleLabels(p: Profile, s: number): LabelRow[] {
-  const str = new Map<string, LabelRow[]>();
-  const num = new Map<string, LabelRow[]>();
-  for (let j = p.labelStart[s]; j < p.labelStart[s + 1]; j++) {
-    const key = p.strings[p.labelKey[j]];
-    const isStr = p.labelStr[j] !== 0;
-    const group = isStr ? str : num;
-    if (!group.has(key)) group.set(key, []);
-    group.get(key)!.push(
-      isStr ? { key, str: p.strings[p.labelStr[j]] } : { key, num: p.labelNum[j], unit: p.strings[p.labelUnit[j]] },
-    );
-  }
-  const sorted = (m: Map<string, LabelRow[]>) => [...m.keys()].sort().flatMap((k) => m.get(k)!);
-  return [...sorted(str), ...sorted(num)];
-}
-
-function labelsKey(labels: LabelRow[]): string {
-  return labels.map((l) => (l.str !== undefined ? `s${l.key}\0${l.str}` : `n${l.key}\0${l.num}\0${l.unit}`)).join(
-    "\u0001",
-  );
-}
-
 function isZero(p: Profile, s: number): boolean {
   const n = p.sampleTypes.length;
   for (let t = 0; t < n; t++) if (p.values[s * n + t] !== 0) return false;
   return true;
 }
 
-/** A 53-bit hash of a sample's merged locations and label set, for the sample index. */
-function sampleHash(locs: number[], labelSet: number): number {
-  let h1 = 0x811c9dc5 ^ labelSet, h2 = 0x01000193 + labelSet;
-  for (const l of locs) {
-    h1 = Math.imul(h1 ^ l, 0x01000193);
-    h2 = Math.imul(h2 + l, 0x5bd1e995) ^ (h2 >>> 13);
-  }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+/** One step of murmur3's body: mixes the 32-bit value `k` into the running hash `h`. */
+function step(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
+
+/** What the merger keeps of the first profile: what later ones must be compatible with. */
+type Header = Pick<Profile, "sampleTypes" | "periodType">;
 
 /**
  * Merges profiles one at a time, as pprof's `profile.Merge` does all at once:
@@ -94,11 +75,15 @@ function sampleHash(locs: number[], labelSet: number): number {
  * samples dropped. Profiles in compatible but different units (ms and ns)
  * are brought to the finer unit first, as pprof's ScaleProfiles does.
  *
- * Memory stays proportional to the merged result plus one input.
+ * Memory stays proportional to the merged result plus one input. Adding an
+ * input maps its strings, mappings, functions and locations to merged ones
+ * once (typed arrays indexed by the input's own indices); each sample then
+ * costs a hash of its merged location ids and a probe of a typed hash table,
+ * and its label set is looked up once per distinct set of the input.
  */
 export class ProfileMerger {
   #b: ProfileBuilder | undefined;
-  #first: Profile | undefined;
+  #first: Header | undefined;
   #firstName = "";
   #units: string[] = [];
   #periodUnit = "";
@@ -107,30 +92,50 @@ export class ProfileMerger {
   #period = 0;
   #defaultSampleType = "";
   #comments: string[] = [];
+  #count = 0;
+  // Indexes of the merged rows.
   #mappingByKey = new Map<string, number>();
-  #functions = new Map<string, Map<string, number[]>>(); // name → file → merged functions
-  #locations = new Map<number, number[]>(); // hash → merged locations
+  #functions = new IdTable(4096);
+  #locations = new IdTable(16384);
   #locLo: number[] = [];
   #locHi: number[] = [];
-  #labelSets = new Map<string, number>();
-  #sampleLabelSet: number[] = [];
-  #sampleByHash = new Map<number, number>();
-  #sampleByKey = new Map<string, number>(); // only for hash collisions
-  #count = 0;
-  // The profile being added, and what its mappings, functions and locations became.
+  // Label sets: their rows in pprof's order (string labels by key, then numeric ones), in merged string ids.
+  #labelSets = new IdTable(1024);
+  #setStart: number[] = [];
+  #setEnd: number[] = [];
+  #setKey: number[] = [];
+  #setStr: number[] = [];
+  #setNum: number[] = [];
+  #setUnit: number[] = [];
+  #emptyLabels = -1;
+  #samples = new IdTable(1 << 16);
+  #sampleLabelSet = new U32Column(1 << 16);
+  // The profile being added, and what its strings, mappings, functions and locations became.
   #src: Profile | undefined;
-  #mapped = new Map<number, { m: number; offset: bigint }>();
+  #strMap: Int32Array = new Int32Array(0);
+  #mapMap: Int32Array = new Int32Array(0);
+  #mapOffset: bigint[] = [];
+  #mapShifted: Uint8Array = new Uint8Array(0);
   #fnMap: Int32Array = new Int32Array(0);
   #locMap: Int32Array = new Int32Array(0);
   #addr32: Uint32Array = new Uint32Array(0);
-  // Scratch rows for #mapLocation.
-  #fns: number[] = [];
-  #lineNos: number[] = [];
+  // The input's distinct label sets: a sample of the input holding it, its merged label set and its merged rows.
+  #rawLabels = new IdTable(16);
+  #rawSample: number[] = [];
+  #rawSet: number[] = [];
+  #order: number[] = [];
+  // The previous input's strings and what they became: inputs of one program mostly list them alike.
+  #prevStrings: string[] = [];
+  #prevStrMap: Int32Array = new Int32Array(0);
+  // Scratch rows.
+  #stack = new Uint32Array(256);
+  #fns = new Uint32Array(16);
+  #lineNos = new Float64Array(16);
 
   /** Adds a profile; `name` is used in error messages. */
   add(src: Profile, name = `profile #${this.#count + 1}`): void {
     if (!this.#first) {
-      this.#first = src;
+      this.#first = { sampleTypes: src.sampleTypes.map((t) => ({ ...t })), periodType: src.periodType };
       this.#firstName = name;
       this.#units = src.sampleTypes.map((t) => t.unit);
       this.#periodUnit = src.periodType?.unit ?? "";
@@ -211,161 +216,348 @@ export class ProfileMerger {
     const b = this.#b!;
     const nTypes = src.sampleTypes.length;
     this.#src = src;
-    this.#mapped.clear();
+    this.#strMap = new Int32Array(src.strings.length).fill(-1);
+    this.#mapMap = new Int32Array(src.mappings.length).fill(-1);
+    this.#mapOffset = new Array<bigint>(src.mappings.length).fill(0n);
+    this.#mapShifted = new Uint8Array(src.mappings.length);
     this.#fnMap = new Int32Array(src.functionCount).fill(-1);
     this.#locMap = new Int32Array(src.locationCount).fill(-1);
     // Addresses as 32-bit halves, to key and compare locations without BigInts.
     this.#addr32 = new Uint32Array(src.locationAddress.buffer, src.locationAddress.byteOffset, src.locationCount * 2);
+    this.#rawLabels = new IdTable(256);
+    this.#rawSample.length = this.#rawSet.length = 0;
 
     if (b.mappings.length === 0 && src.mappings.length > 0) this.#mapMapping(0);
-    const locs: number[] = [];
+    const { stackStart, stackLocs, labelStart, values } = src;
+    const locMap = this.#locMap, table = this.#samples, sampleSet = this.#sampleLabelSet;
     for (let s = 0; s < src.sampleCount; s++) {
-      if (isZero(src, s)) continue;
-      locs.length = 0;
-      for (let k = src.stackStart[s]; k < src.stackStart[s + 1]; k++) locs.push(this.#mapLocation(src.stackLocs[k]));
-      const labels = sampleLabels(src, s);
-      const labelsText = labelsKey(labels);
-      let labelSet = this.#labelSets.get(labelsText);
-      if (labelSet === undefined) this.#labelSets.set(labelsText, labelSet = this.#labelSets.size);
-      const values = src.values.subarray(s * nTypes, (s + 1) * nTypes);
-      const hash = sampleHash(locs, labelSet);
-      const existing = this.#findSample(hash, locs, labelSet);
-      if (existing !== undefined) {
-        for (let t = 0; t < nTypes; t++) b.values.data[existing * nTypes + t] += values[t];
-      } else {
-        this.#indexSample(b.addSample(locs, values, labels), hash, locs, labelSet);
+      let zero = true;
+      for (let t = 0; t < nTypes; t++) {
+        if (values[s * nTypes + t] !== 0) {
+          zero = false;
+          break;
+        }
       }
+      if (zero) continue;
+      const from = stackStart[s], n = stackStart[s + 1] - from;
+      if (this.#stack.length < n) this.#stack = new Uint32Array(2 * n);
+      const stack = this.#stack;
+      let h = n;
+      for (let i = 0; i < n; i++) {
+        const l = stackLocs[from + i];
+        let ml = locMap[l];
+        if (ml < 0) ml = this.#mapLocation(l);
+        stack[i] = ml;
+        // FNV-1a over the ids: cheap per frame; the final mix32 spreads it.
+        h = Math.imul(h ^ ml, 0x01000193);
+      }
+      // After the locations, as pprof's order of first appearance interns the label strings after the frames'.
+      const raw = labelStart[s] === labelStart[s + 1] ? -1 : this.#rawLabelsOf(s);
+      const set = raw >= 0 ? this.#rawSet[raw] : this.#emptyLabels >= 0 ? this.#emptyLabels : this.#emptyLabelSet();
+      h = mix32(step(h, set));
+      let found = -1;
+      for (let slot = table.first(h);; slot = table.next(slot)) {
+        const c = table.slots[slot];
+        if (c < 0) break;
+        if (table.hashOf(c) === h && sampleSet.data[c] === set && this.#sameStack(c, stack, n)) {
+          found = c;
+          break;
+        }
+      }
+      if (found >= 0) {
+        const into = b.values.data;
+        for (let t = 0; t < nTypes; t++) into[found * nTypes + t] += values[s * nTypes + t];
+        continue;
+      }
+      // A new sample, appended to the builder's columns as ProfileBuilder.addSample does.
+      const id = b.stackStart.length;
+      b.stackStart.push(b.stackLocs.length);
+      b.stackLocs.reserve(n);
+      b.stackLocs.data.set(stack.subarray(0, n), b.stackLocs.length);
+      b.stackLocs.length += n;
+      b.values.reserve(nTypes);
+      b.values.data.set(values.subarray(s * nTypes, (s + 1) * nTypes), b.values.length);
+      b.values.length += nTypes;
+      b.labelStart.push(b.labelKey.length);
+      const r0 = this.#setStart[set], nl = this.#setEnd[set] - r0;
+      if (nl > 0) {
+        // Written straight into the columns: Column.push is shared by every column type, so it is slow when hot.
+        b.labelKey.reserve(nl);
+        b.labelStr.reserve(nl);
+        b.labelNum.reserve(nl);
+        b.labelUnit.reserve(nl);
+        const at = b.labelKey.length;
+        const keys = b.labelKey.data, strs = b.labelStr.data, nums = b.labelNum.data, units = b.labelUnit.data;
+        for (let r = 0; r < nl; r++) {
+          keys[at + r] = this.#setKey[r0 + r];
+          strs[at + r] = this.#setStr[r0 + r];
+          nums[at + r] = this.#setNum[r0 + r];
+          units[at + r] = this.#setUnit[r0 + r];
+        }
+        b.labelKey.length =
+          b.labelStr.length =
+          b.labelNum.length =
+          b.labelUnit.length =
+            at + nl;
+      }
+      sampleSet.push(set);
+      table.add(id, h);
     }
+    this.#prevStrings = src.strings;
+    this.#prevStrMap = this.#strMap;
     this.#src = undefined;
   }
 
-  /** The merged mapping of the current source's mapping `mi`, and the address shift into it. */
-  #mapMapping(mi: number): { m: number; offset: bigint } {
-    let info = this.#mapped.get(mi);
-    if (info) return info;
+  #sameStack(c: number, stack: Uint32Array, n: number): boolean {
+    const b = this.#b!;
+    const start = b.stackStart.data[c];
+    const end = c + 1 < b.stackStart.length ? b.stackStart.data[c + 1] : b.stackLocs.length;
+    if (end - start !== n) return false;
+    const locs = b.stackLocs.data;
+    for (let i = 0; i < n; i++) if (locs[start + i] !== stack[i]) return false;
+    return true;
+  }
+
+  #emptyLabelSet(): number {
+    this.#order.length = 0;
+    return this.#emptyLabels = this.#labelSet(this.#src!);
+  }
+
+  /** The current input's label set of sample `s` (which has labels): found, or made from its labels. */
+  #rawLabelsOf(s: number): number {
+    const src = this.#src!;
+    const { labelStart, labelKey, labelStr, labelNum, labelUnit } = src;
+    const from = labelStart[s], to = labelStart[s + 1];
+    let h = to - from;
+    for (let j = from; j < to; j++) {
+      h = step(step(step(step(h, labelKey[j]), labelStr[j]), labelNum[j] | 0), labelUnit[j]);
+    }
+    h = mix32(h);
+    const table = this.#rawLabels;
+    for (let slot = table.first(h);; slot = table.next(slot)) {
+      const c = table.slots[slot];
+      if (c < 0) break;
+      if (table.hashOf(c) !== h) continue;
+      const o = this.#rawSample[c], oFrom = labelStart[o];
+      if (labelStart[o + 1] - oFrom !== to - from) continue;
+      let same = true;
+      for (let j = from, k = oFrom; j < to; j++, k++) {
+        if (
+          labelKey[j] !== labelKey[k] || labelStr[j] !== labelStr[k] || labelNum[j] !== labelNum[k] ||
+          labelUnit[j] !== labelUnit[k]
+        ) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return c;
+    }
+    // Not seen in this input: its labels in pprof's order (string labels, then numeric ones, each group sorted
+    // by key, stable within a key: pprof's order), then the merged set of those.
+    const order = this.#order;
+    order.length = 0;
+    for (let j = from; j < to; j++) {
+      const isStr = labelStr[j] !== 0;
+      const key = src.strings[labelKey[j]];
+      let i = order.length;
+      order.push(j);
+      while (i > 0) {
+        const p = order[i - 1], pStr = labelStr[p] !== 0;
+        if (pStr === isStr ? src.strings[labelKey[p]] <= key : pStr) break;
+        order[i] = p;
+        i--;
+      }
+      order[i] = j;
+    }
+    const id = this.#rawSample.length;
+    this.#rawSample.push(s);
+    this.#rawSet.push(this.#labelSet(src));
+    table.add(id, h);
+    return id;
+  }
+
+  /**
+   * The merged label set of the current input's label rows in `#order`, added if new; its strings are interned
+   * in the order ProfileBuilder.addSample interns a sample's labels.
+   */
+  #labelSet(src: Profile): number {
+    const order = this.#order;
+    const start = this.#setKey.length;
+    let h = order.length;
+    for (const j of order) {
+      const k = this.#str(src.labelKey[j]);
+      const isStr = src.labelStr[j] !== 0;
+      const v = isStr ? this.#str(src.labelStr[j]) : 0;
+      const num = isStr ? 0 : src.labelNum[j];
+      const u = isStr ? 0 : this.#str(src.labelUnit[j]);
+      this.#setKey.push(k);
+      this.#setStr.push(v);
+      this.#setNum.push(num);
+      this.#setUnit.push(u);
+      h = step(step(step(step(h, k), v), num | 0), u);
+    }
+    h = mix32(h);
+    const end = this.#setKey.length;
+    const table = this.#labelSets;
+    for (let slot = table.first(h);; slot = table.next(slot)) {
+      const c = table.slots[slot];
+      if (c < 0) break;
+      if (table.hashOf(c) !== h || this.#setEnd[c] - this.#setStart[c] !== end - start) continue;
+      let same = true;
+      for (let a = this.#setStart[c], r = start; r < end; a++, r++) {
+        const x = this.#setNum[a], y = this.#setNum[r];
+        if (
+          this.#setKey[a] !== this.#setKey[r] || this.#setStr[a] !== this.#setStr[r] ||
+          this.#setUnit[a] !== this.#setUnit[r] || (x !== y && (x === x || y === y))
+        ) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        // Known: the rows just written go again.
+        this.#setKey.length =
+          this.#setStr.length =
+          this.#setNum.length =
+          this.#setUnit.length =
+            start;
+        return c;
+      }
+    }
+    const id = this.#setStart.length;
+    this.#setStart.push(start);
+    this.#setEnd.push(end);
+    table.add(id, h);
+    return id;
+  }
+
+  /** The merged string of the current input's string `i`. */
+  #str(i: number): number {
+    let m = this.#strMap[i];
+    if (m >= 0) return m;
+    const s = this.#src!.strings[i];
+    m = i < this.#prevStrMap.length && this.#prevStrMap[i] >= 0 && this.#prevStrings[i] === s
+      ? this.#prevStrMap[i]
+      : this.#b!.str(s);
+    return this.#strMap[i] = m;
+  }
+
+  /** The merged mapping of the current input's mapping `mi`; its address shift into it goes to #mapOffset. */
+  #mapMapping(mi: number): number {
+    if (this.#mapMap[mi] >= 0) return this.#mapMap[mi];
     const b = this.#b!;
     const m = this.#src!.mappings[mi];
     let size = U64(m.limit - m.start);
     size = U64(size + 0xfffn);
     size -= size % 0x1000n;
     const key = `${size}\0${m.offset}\0${m.buildId !== "" ? m.buildId : m.file}`;
-    const existing = this.#mappingByKey.get(key);
-    if (existing !== undefined) info = { m: existing, offset: b.mappings[existing].start - m.start };
-    else {
+    let idx = this.#mappingByKey.get(key);
+    if (idx !== undefined) {
+      this.#mapOffset[mi] = b.mappings[idx].start - m.start;
+      this.#mapShifted[mi] = this.#mapOffset[mi] !== 0n ? 1 : 0;
+    } else {
       const { id: _id, ...rest } = m;
-      const idx = b.addMapping(rest);
+      idx = b.addMapping(rest);
       this.#mappingByKey.set(key, idx);
-      info = { m: idx, offset: 0n };
     }
-    this.#mapped.set(mi, info);
-    return info;
+    return this.#mapMap[mi] = idx;
   }
 
-  /** The merged function of the current source's function `f`. */
+  /** The merged function of the current input's function `f`. */
   #mapFunction(f: number): number {
     if (this.#fnMap[f] >= 0) return this.#fnMap[f];
     const b = this.#b!;
     const src = this.#src!;
-    const name = src.strings[src.functionName[f]];
-    const sys = src.strings[src.functionSystemName[f]];
-    const file = src.strings[src.functionFilename[f]];
+    // Interned in ProfileBuilder.addFunction's order; strings of a known function are interned already.
+    const name = this.#str(src.functionName[f]);
+    const sys = this.#str(src.functionSystemName[f]);
+    const file = this.#str(src.functionFilename[f]);
     const start = src.functionStartLine[f];
-    let byFile = this.#functions.get(name);
-    if (!byFile) this.#functions.set(name, byFile = new Map());
-    let candidates = byFile.get(file);
-    if (!candidates) byFile.set(file, candidates = []);
-    let idx = candidates.find((c) =>
-      b.strings[b.functionSystemName.data[c]] === sys && b.functionStartLine.data[c] === start
-    );
-    if (idx === undefined) {
-      idx = b.addFunction(name, sys, file, start);
-      candidates.push(idx);
+    const h = mix32(step(step(step(step(0, name), sys), file), start | 0));
+    const table = this.#functions;
+    let idx = -1;
+    for (let slot = table.first(h);; slot = table.next(slot)) {
+      const c = table.slots[slot];
+      if (c < 0) break;
+      if (
+        table.hashOf(c) === h && b.functionName.data[c] === name && b.functionSystemName.data[c] === sys &&
+        b.functionFilename.data[c] === file && b.functionStartLine.data[c] === start
+      ) {
+        idx = c;
+        break;
+      }
+    }
+    if (idx < 0) {
+      idx = b.addFunction(b.strings[name], b.strings[sys], b.strings[file], start);
+      table.add(idx, h);
     }
     return this.#fnMap[f] = idx;
   }
 
-  /** The merged location of the current source's location `l`. */
+  /** The merged location of the current input's location `l`. */
   #mapLocation(l: number): number {
     if (this.#locMap[l] >= 0) return this.#locMap[l];
     const b = this.#b!;
     const src = this.#src!;
-    const fns = this.#fns, lineNos = this.#lineNos;
     const srcMapping = src.locationMapping[l];
-    const info = srcMapping >= 0 ? this.#mapMapping(srcMapping) : undefined;
+    const m = srcMapping >= 0 ? this.#mapMapping(srcMapping) : -1;
     let lo = this.#addr32[2 * l], hi = this.#addr32[2 * l + 1];
-    if (info && info.offset !== 0n) {
-      const a = U64(src.locationAddress[l] + info.offset);
+    if (m >= 0 && this.#mapShifted[srcMapping] !== 0) {
+      const a = U64(src.locationAddress[l] + this.#mapOffset[srcMapping]);
       lo = Number(a & 0xffffffffn);
       hi = Number(a >> 32n);
     }
-    fns.length = lineNos.length = 0;
-    for (let i = src.lineStart[l]; i < src.lineStart[l + 1]; i++) {
-      fns.push(this.#mapFunction(src.lineFunction[i]));
-      lineNos.push(src.lineNumber[i]);
+    const lineFrom = src.lineStart[l], n = src.lineStart[l + 1] - lineFrom;
+    if (this.#fns.length < n) {
+      this.#fns = new Uint32Array(2 * n);
+      this.#lineNos = new Float64Array(2 * n);
+    }
+    const fns = this.#fns, lineNos = this.#lineNos;
+    for (let i = 0; i < n; i++) {
+      fns[i] = this.#mapFunction(src.lineFunction[lineFrom + i]);
+      lineNos[i] = src.lineNumber[lineFrom + i];
     }
     const folded = src.locationFolded[l];
     // pprof keys a location by its address relative to its mapping; within one
     // merged mapping that is the same as keying by (address, mapping).
-    const m = info ? info.m : -1;
-    let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + m + 2, 0x85ebca77) ^ folded;
-    for (let i = 0; i < fns.length; i++) {
-      h = Math.imul(h ^ fns[i], 0x01000193);
-      h = Math.imul(h ^ lineNos[i], 0x5bd1e995);
-    }
-    const bucket = this.#locations.get(h);
+    let h = step(step(step(step(0, lo), hi), m + 2), folded);
+    for (let i = 0; i < n; i++) h = step(step(h, fns[i]), lineNos[i] | 0);
+    h = mix32(h);
+    const table = this.#locations;
     let idx = -1;
-    if (bucket) {
-      for (const c of bucket) {
-        if (this.#sameLocation(c, lo, hi, m, folded, fns, lineNos)) {
-          idx = c;
-          break;
-        }
+    for (let slot = table.first(h);; slot = table.next(slot)) {
+      const c = table.slots[slot];
+      if (c < 0) break;
+      if (table.hashOf(c) === h && this.#sameLocation(c, lo, hi, m, folded, n)) {
+        idx = c;
+        break;
       }
     }
     if (idx < 0) {
       const address = (BigInt(hi) << 32n) | BigInt(lo);
-      idx = b.addLocation(m, address, folded !== 0, fns.map((fn, i) => [fn, lineNos[i]]));
+      const lines: [number, number][] = [];
+      for (let i = 0; i < n; i++) lines.push([fns[i], lineNos[i]]);
+      idx = b.addLocation(m, address, folded !== 0, lines);
       this.#locLo[idx] = lo;
       this.#locHi[idx] = hi;
-      if (bucket) bucket.push(idx);
-      else this.#locations.set(h, [idx]);
+      table.add(idx, h);
     }
     return this.#locMap[l] = idx;
   }
 
-  #sameLocation(c: number, lo: number, hi: number, m: number, folded: number, fns: number[], lines: number[]): boolean {
+  /** Whether merged location `c` is the one of these fields and the lines in #fns and #lineNos. */
+  #sameLocation(c: number, lo: number, hi: number, m: number, folded: number, n: number): boolean {
     const b = this.#b!;
+    const fns = this.#fns, lines = this.#lineNos;
     if (this.#locLo[c] !== lo || this.#locHi[c] !== hi) return false;
     if (b.locationMapping[c] !== m || b.locationFolded.data[c] !== folded) return false;
     const from = b.lineStart.data[c];
     const to = c + 1 < b.lineStart.length ? b.lineStart.data[c + 1] : b.lineFunction.length;
-    if (to - from !== fns.length) return false;
-    for (let i = 0; i < fns.length; i++) {
+    if (to - from !== n) return false;
+    for (let i = 0; i < n; i++) {
       if (b.lineFunction.data[from + i] !== fns[i] || b.lineNumber.data[from + i] !== lines[i]) return false;
     }
     return true;
-  }
-
-  #sameSample(s: number, locs: number[], labelSet: number): boolean {
-    const b = this.#b!;
-    if (this.#sampleLabelSet[s] !== labelSet) return false;
-    const start = b.stackStart.data[s];
-    const end = s + 1 < b.stackStart.length ? b.stackStart.data[s + 1] : b.stackLocs.length;
-    if (end - start !== locs.length) return false;
-    for (let i = 0; i < locs.length; i++) if (b.stackLocs.data[start + i] !== locs[i]) return false;
-    return true;
-  }
-
-  #findSample(hash: number, locs: number[], labelSet: number): number | undefined {
-    const s = this.#sampleByHash.get(hash);
-    if (s === undefined || this.#sameSample(s, locs, labelSet)) return s;
-    return this.#sampleByKey.get(`${labelSet}|${locs.join(",")}`);
-  }
-
-  #indexSample(s: number, hash: number, locs: number[], labelSet: number): void {
-    this.#sampleLabelSet[s] = labelSet;
-    if (!this.#sampleByHash.has(hash)) this.#sampleByHash.set(hash, s);
-    else this.#sampleByKey.set(`${labelSet}|${locs.join(",")}`, s);
   }
 }
 
