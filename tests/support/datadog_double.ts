@@ -10,6 +10,7 @@
 import { type Zippable, zipSync } from "fflate";
 import { gunzipSync, zstdCompressSync } from "node:zlib";
 import { FIXTURES } from "../golden.ts";
+import { sleepOrAbort } from "./sleep.ts";
 
 /** The keys the double accepts. */
 export const KEYS = { DD_API_KEY: "test-api-key", DD_APP_KEY: "test-app-key" };
@@ -221,14 +222,7 @@ export class DatadogDouble {
 
   /** Waits `ms`, or less when the double stops. */
   #sleep(ms: number): Promise<void> {
-    const signal = this.#stopping.signal;
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      signal.addEventListener("abort", () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
+    return sleepOrAbort(ms, this.#stopping.signal);
   }
 
   #violation(what: string): void {

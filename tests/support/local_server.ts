@@ -4,6 +4,7 @@
  * capture longer than its write timeout, the HTML index), and the d2 token endpoint, and records every request.
  */
 import { FIXTURES } from "../golden.ts";
+import { sleepOrAbort } from "./sleep.ts";
 
 /** What a request was. */
 export interface SeenRequest {
@@ -71,16 +72,6 @@ const LEGACY_HEAP = `heap profile: 2: 131072 [9: 589824] @ heap/524288
 # Alloc = 8523776
 `;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-}
-
 /** Starts the server. */
 export function startFixtureServer(o: ServerOptions = {}): FixtureServer {
   const requests: SeenRequest[] = [];
@@ -128,7 +119,7 @@ export function startFixtureServer(o: ServerOptions = {}): FixtureServer {
       // What net/http/pprof answers with ?debug=1: the legacy text format.
       return new Response(LEGACY_HEAP, { headers: { "content-type": "text/plain; charset=utf-8" } });
     }
-    if (seconds > 0) await sleep(seconds * 1000 * scale, req.signal);
+    if (seconds > 0) await sleepOrAbort(seconds * 1000 * scale, req.signal);
     if (req.signal.aborted) {
       // The capture ended early: the client went away.
       seen.aborted = true;

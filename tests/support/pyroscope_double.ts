@@ -16,6 +16,7 @@ import { mergeProfiles } from "../../lib/profile/merge.ts";
 import type { Profile } from "../../lib/profile/model.ts";
 import { NO_SYMBOLIZE } from "../../lib/profile/symbolize.ts";
 import { FIXTURES } from "../golden.ts";
+import { sleepOrAbort } from "./sleep.ts";
 
 // The request and answer messages as upstream's api/querier/v1/querier.proto and api/types/v1/types.proto define
 // them (the fields the double reads and writes).
@@ -227,15 +228,9 @@ export class PyroscopeDouble {
     await this.#server.shutdown();
   }
 
+  /** Waits `ms`, or less when the double stops. */
   #sleep(ms: number): Promise<void> {
-    const signal = this.#stopping.signal;
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      signal.addEventListener("abort", () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
+    return sleepOrAbort(ms, this.#stopping.signal);
   }
 
   #authorized(h: Record<string, string>): boolean {
