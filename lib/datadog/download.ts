@@ -79,9 +79,8 @@ export interface CollectOptions {
   names: { service: string; env: string };
 }
 
-function sameTypes(a: Profile, b: Profile): boolean {
-  return a.sampleTypes.length === b.sampleTypes.length &&
-    a.sampleTypes.every((t, i) => t.type === b.sampleTypes[i].type);
+function sameTypes(a: Profile["sampleTypes"], b: Profile): boolean {
+  return a.length === b.sampleTypes.length && a.every((t, i) => t.type === b.sampleTypes[i].type);
 }
 
 /**
@@ -97,7 +96,10 @@ export async function collect(
   o: CollectOptions,
 ): Promise<Collected> {
   const merger = new ProfileMerger();
-  let first: Profile | undefined;
+  // The first profile's types, to check the others against; the profile itself only while it is the only one (the
+  // answer when nothing else merges), so that a long aggregate holds the merge and one input, not the first too.
+  let firstTypes: Profile["sampleTypes"] | undefined;
+  let only: Profile | undefined;
   const out: Collected = { merged: [], files: [], warnings: [] };
   for (const [i, c] of candidates.entries()) {
     o.signal?.throwIfAborted();
@@ -113,7 +115,7 @@ export async function collect(
         );
       } else {
         const p = await decodeMember(member);
-        if (first && !sameTypes(first, p)) {
+        if (firstTypes && !sameTypes(firstTypes, p)) {
           out.warnings.push(`profile ${c.profile_id} has other sample types than the first; left out of the merge`);
         } else {
           // Written first: a profile is merged only once its file is on disk.
@@ -121,7 +123,8 @@ export async function collect(
             ? await writeBundle(members, o.dirOf(i, c), o.names.service, o.names.env, o.signal)
             : undefined;
           merger.add(p, `profile ${c.profile_id}`);
-          first ??= p;
+          only = firstTypes ? undefined : p;
+          firstTypes ??= p.sampleTypes;
           out.merged.push(c);
           const f = w && fileOfType(w.files, type);
           if (f) out.files.push(f);
@@ -133,6 +136,6 @@ export async function collect(
     }
     await o.progress?.(i + 1, candidates.length);
   }
-  if (out.merged.length > 0) out.profile = out.merged.length === 1 ? first : merger.finish();
+  if (out.merged.length > 0) out.profile = out.merged.length === 1 ? only : merger.finish();
   return out;
 }
