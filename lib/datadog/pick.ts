@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Candidate } from "./profiles_api.ts";
+import { type Candidate, SAMPLE_FIELDS } from "./profiles_api.ts";
 import { parseRfc3339 } from "./timeparse.ts";
 
 /** The strategies. */
@@ -21,19 +21,7 @@ export interface Choice {
 }
 
 /** Fields examined first for anomalies, in this order (when present). */
-const ANOMALY_PRIORITY = [
-  "cpu-samples",
-  "cpu_samples",
-  "alloc-samples",
-  "alloc_samples",
-  "alloc_space",
-  "inuse_space",
-  "inuse-space",
-  "goroutines",
-  "goroutine",
-  "heap",
-  "heap_inuse",
-];
+const ANOMALY_PRIORITY: readonly string[] = SAMPLE_FIELDS;
 
 /** The smallest |z| that counts as an anomaly. */
 export const ANOMALY_Z = 2.0;

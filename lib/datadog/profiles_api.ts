@@ -19,8 +19,8 @@ export interface Candidate {
   numeric_fields?: Record<string, number>;
 }
 
-/** The numeric fields read from list entries (JSON numbers or numeric strings). */
-export const NUMERIC_FIELDS = [
+/** The sample and size fields of list entries, in the order pick's anomaly strategy examines them. */
+export const SAMPLE_FIELDS = [
   "cpu-samples",
   "cpu_samples",
   "alloc-samples",
@@ -32,6 +32,11 @@ export const NUMERIC_FIELDS = [
   "goroutine",
   "heap",
   "heap_inuse",
+] as const;
+
+/** The numeric fields read from list entries (JSON numbers or numeric strings). */
+export const NUMERIC_FIELDS = [
+  ...SAMPLE_FIELDS,
   "duration",
   "duration_ns",
   "profile_duration",
