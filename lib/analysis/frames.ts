@@ -137,17 +137,6 @@ export function labelOf(p: Profile, s: number, key: string): string | undefined 
   return undefined;
 }
 
-/** The kind of profile from its sample types: the first recognised type decides. */
-export function sampleKind(p: Profile): "heap" | "cpu" | "goroutine" | "mutex" | "unknown" {
-  for (const { type } of p.sampleTypes) {
-    if (["alloc_space", "alloc_objects", "inuse_space", "inuse_objects"].includes(type)) return "heap";
-    if (type === "samples" || type === "cpu") return "cpu";
-    if (type === "goroutine" || type === "goroutines") return "goroutine";
-    if (type === "delay" || type === "contentions") return "mutex";
-  }
-  return "unknown";
-}
-
 /**
  * Stack prefixes (function indices) interned to dense group ids, hashed as
  * numbers: cheaper than string keys for every sample of a large profile.

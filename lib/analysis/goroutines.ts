@@ -13,7 +13,6 @@ import { type Finding, sortFindings } from "./findings.ts";
 import {
   type Frames,
   framesOf,
-  sampleKind,
   signatureOf,
   stackBuffer,
   StackGroups,
@@ -22,6 +21,7 @@ import {
   valueIndex,
   valueOf,
 } from "./frames.ts";
+import { sampleKind } from "./profile_facts.ts";
 import { exactName } from "../regex/quote.ts";
 import { stdlibMask } from "./app_frames.ts";
 import { RUNNING, stateOfReason, WAIT_RULES } from "./wait_reasons.ts";

@@ -5,19 +5,9 @@
  *
  * @module
  */
+import { sampleKind } from "../../analysis/profile_facts.ts";
 import type { Profile } from "../../profile/model.ts";
 import { labelKeys } from "../meta.ts";
-
-/** The kind of profile as the hints see it: from the first recognised sample type. */
-export function sampleKind(p: Profile): "heap" | "cpu" | "goroutine" | "mutex" | "unknown" {
-  for (const { type } of p.sampleTypes) {
-    if (["alloc_space", "alloc_objects", "inuse_space", "inuse_objects"].includes(type)) return "heap";
-    if (type === "samples" || type === "cpu") return "cpu";
-    if (type === "goroutine" || type === "goroutines") return "goroutine";
-    if (type === "delay" || type === "contentions") return "mutex";
-  }
-  return "unknown";
-}
 
 /** The exposed name of a registered tool (canonical name in), or undefined when it is not registered. */
 export type ToolNamer = (canonical: string) => string | undefined;
