@@ -37,17 +37,20 @@ const group = z.object({
   severity: z.enum(["high", "medium", "low"]),
 });
 
+/** A wait reason with its goroutines (also in pprof.discover's goroutine summary). */
+export const waitReasonRow = z.object({
+  reason: z.string(),
+  count: z.number(),
+  share: z.number(),
+  sample_stack: z.string(),
+});
+
 const output = z.object({
   command: z.string(),
   result: z.object({
     total_goroutines: z.number(),
     by_state: z.record(z.string(), z.number()),
-    top_wait_reasons: z.array(z.object({
-      reason: z.string(),
-      count: z.number(),
-      share: z.number(),
-      sample_stack: z.string(),
-    })),
+    top_wait_reasons: z.array(waitReasonRow),
     potential_leaks: z.array(group),
     findings: findingsField,
     warnings: z.array(z.string()).optional(),

@@ -27,6 +27,7 @@ import { textRow } from "../pprof/args.ts";
 import { loadForTool } from "../pprof/run.ts";
 import type { ToolContext, ToolDef } from "../registry.ts";
 import { prefixesOf, repoPrefixArg } from "../analysis/common.ts";
+import { waitReasonRow } from "../analysis/goroutine_analysis.ts";
 import { ddArgs, isCancel, messageOf, workDir, workDirArg } from "../datadog/common.ts";
 import { d2Mode, downloadLatestBundle } from "../datadog/download.ts";
 
@@ -118,12 +119,7 @@ const mutex = z.object({
 const goroutine = z.object({
   total_goroutines: z.number(),
   by_state: z.record(z.string(), z.number()),
-  top_wait_reasons: z.array(z.object({
-    reason: z.string(),
-    count: z.number(),
-    share: z.number(),
-    sample_stack: z.string(),
-  })),
+  top_wait_reasons: z.array(waitReasonRow),
   potential_leaks: z.array(z.object({
     stack_signature: z.string(),
     count: z.number(),
