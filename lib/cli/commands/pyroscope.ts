@@ -7,6 +7,7 @@
  */
 import { UserError } from "../../errors.ts";
 import type { CliCommand } from "../command.ts";
+import type { FlagValues } from "../flags.ts";
 import { toolCommand } from "./tool_command.ts";
 
 const aliases = { type: "profile_type", o: "output_path" };
@@ -26,22 +27,14 @@ const usages: Record<string, string> = {
 };
 
 function command(name: string, tool: string): CliCommand {
-  const c = toolCommand({ name, tool, aliases });
-  // The command line writes where it is told: the tool's temporary default is for MCP clients.
-  const withChecks = (full: CliCommand): CliCommand => ({
-    ...full,
-    usage: usages[name],
-    run(v, positionals, io) {
-      if (name === "pyroscope query" && !v.o && !v.output_path) {
-        throw new UserError("pyroscope query: give -o FILE, the file to write the merged profile to");
-      }
-      return full.run(v, positionals, io);
-    },
-  });
-  // The tool's module loads when the command runs: the checks and the usage go on the loaded command.
-  let loaded: Promise<CliCommand> | undefined;
-  const load = () => (loaded ??= c.load!().then(withChecks));
-  return { ...withChecks(c), load, run: async (v, positionals, io) => await (await load()).run(v, positionals, io) };
+  return toolCommand({ name, tool, aliases, usage: usages[name] });
+}
+
+/** The command line writes where it is told: the tool's temporary default is for MCP clients. */
+function requireOutput(v: FlagValues): void {
+  if (!v.o && !v.output_path) {
+    throw new UserError("pyroscope query: give -o FILE, the file to write the merged profile to");
+  }
 }
 
 /** Every Pyroscope command. */
@@ -49,6 +42,12 @@ export const pyroscopeCommands: CliCommand[] = [
   command("pyroscope types", "pyroscope.profile_types"),
   command("pyroscope labels", "pyroscope.labels"),
   command("pyroscope series", "pyroscope.series"),
-  command("pyroscope query", "pyroscope.profiles.query"),
+  toolCommand({
+    name: "pyroscope query",
+    tool: "pyroscope.profiles.query",
+    aliases,
+    usage: usages["pyroscope query"],
+    check: requireOutput,
+  }),
   command("pyroscope compare", "pyroscope.compare"),
 ];

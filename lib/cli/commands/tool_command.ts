@@ -35,6 +35,13 @@ export interface ToolCommandOptions {
   aliases?: Record<string, string>;
   /** The exit code of a successful result (default 0), e.g. 1 for a failed check. */
   exitCode?(structured: Record<string, unknown>): number;
+  /** Usage line; default: the command, its positionals and the tool's required arguments. */
+  usage?: string;
+  /**
+   * Checks of the flag values before the tool is called (a `UserError` is exit 2), e.g. an output file the command
+   * line must name although the tool has a default for MCP clients.
+   */
+  check?(v: FlagValues): void;
 }
 
 let shared: Promise<ToolRegistry> | undefined;
@@ -91,7 +98,7 @@ export function toolCommand(o: ToolCommandOptions): CliCommand {
   return {
     name: o.name,
     summary: o.summary ?? toolTitles[o.tool] ?? o.tool,
-    usage: `${o.name} [flags]`,
+    usage: o.usage ?? `${o.name} [flags]`,
     flags: {},
     load,
     async run(v, positionals, io) {
@@ -120,10 +127,11 @@ function fullToolCommand(o: ToolCommandOptions, registry: ToolRegistry): CliComm
   return {
     name: o.name,
     summary: o.summary ?? def.title,
-    usage: [o.name, ...pos, ...req, "[flags]"].join(" "),
+    usage: o.usage ?? [o.name, ...pos, ...req, "[flags]"].join(" "),
     description: `The MCP tool ${def.name}: ${def.description}`,
     flags,
     async run(v, positionals, io) {
+      o.check?.(v);
       const result = await callTool(def.name, argsOf(o, props, v, positionals), io);
       await printResult(result, !!v.json, io);
       if (result.isError) return EXIT.ERROR;
