@@ -11,9 +11,6 @@ import { envVar } from "../util/env.ts";
 /** The site used when neither an argument nor `DD_SITE` names one. */
 export const DEFAULT_SITE = "us3.datadoghq.com";
 
-/** Environment variables, read where the process may (re-exported for the Datadog modules). */
-export { envVar } from "../util/env.ts";
-
 /** The two keys every Datadog request carries. */
 export interface DatadogKeys {
   apiKey: string;

@@ -17,9 +17,9 @@ import {
   type ClientSettings,
   type DatadogKeys,
   datadogKeys,
-  envVar,
   settingsFromEnv,
 } from "./config.ts";
+import { envVar } from "../util/env.ts";
 import { type Clock, RateLimiter, realClock } from "./limiter.ts";
 
 /** A Datadog call that failed: reported as an INTERNAL tool error, a one-line message. */

@@ -12,7 +12,8 @@ import { fetchProfile, MARGIN_SECONDS, profileTarget } from "./fetch.ts";
 import { freePath, rfc3339, utcStamp } from "./files.ts";
 import { firstLine, httpRequest } from "./http.ts";
 import { findPod, type Pod, startPortForward } from "./kubectl.ts";
-import { type ClusterSettings, D2_KINDS, type D2Kind, envValue, loadSettings, type SettingArgs } from "./settings.ts";
+import { type ClusterSettings, D2_KINDS, type D2Kind, loadSettings, type SettingArgs } from "./settings.ts";
+import { envValue } from "../util/env.ts";
 
 /** The arguments of a d2 download (`out_dir` already resolved; `""` is refused: the caller applies any fallback). */
 export interface D2Args {

@@ -132,9 +132,6 @@ export function defaultSettings(): LocalSettings {
   };
 }
 
-/** Environment variables, read where the process may (re-exported for the local modules). */
-export { envValue } from "../util/env.ts";
-
 const KUBE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const SELECTOR = /^[A-Za-z0-9._\/=!,() -]*$/;

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { durationEnv, envVar, intEnv } from "../datadog/config.ts";
+import { durationEnv, intEnv } from "../datadog/config.ts";
+import { envVar } from "../util/env.ts";
 import { UserError } from "../errors.ts";
 
 /** The environment variables the client reads. */

@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import { UserError } from "../../errors.ts";
-import { envVar, resolveSite } from "../../datadog/config.ts";
+import { resolveSite } from "../../datadog/config.ts";
+import { envVar } from "../../util/env.ts";
 import { downloadTo } from "../../datadog/download.ts";
 import { DatadogError } from "../../datadog/http.ts";
 import { candidateOf, listPage } from "../../datadog/profiles_api.ts";
